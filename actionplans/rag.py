@@ -146,20 +146,28 @@ def rag_annotations(*, on: datetime.date | None = None, cycle_days: int | None =
     cycle_days = reporting_cycle_days() if cycle_days is None else cycle_days
     newest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-reported_at", "-pk")
     stale_before = _start_of_day(on - datetime.timedelta(days=cycle_days))
-    complete = Q(latest_status=ActionStatus.COMPLETE)
-    overdue = ~complete & Q(target_date__lt=on)
+    # Rules below test the non-null is_complete, never "NOT latest_status = complete":
+    # for an action with no update that comparison is NULL, and NOT NULL is not true.
+    open_action = Q(is_complete=False)
+    overdue = open_action & Q(target_date__lt=on)
     return {
         "latest_status": Subquery(newest.values("status")[:1]),
         "latest_rag": Subquery(newest.values("rag")[:1]),
         "last_update_at": Subquery(newest.values("reported_at")[:1]),
-        "is_complete": Case(When(complete, then=Value(True)), default=Value(False)),
-        "is_overdue": Case(When(overdue, then=Value(True)), default=Value(False)),
+        "is_complete": Case(
+            When(latest_status=ActionStatus.COMPLETE, then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
+        ),
+        "is_overdue": Case(When(overdue, then=Value(True)), default=Value(False), output_field=models.BooleanField()),
         "is_not_yet_reported": ~Exists(ProgressUpdate.objects.filter(action=OuterRef("pk"))),
         "is_update_due": Case(
-            When(~complete & Q(last_update_at__lt=stale_before), then=Value(True)), default=Value(False)
+            When(open_action & Q(last_update_at__lt=stale_before), then=Value(True)),
+            default=Value(False),
+            output_field=models.BooleanField(),
         ),
         "effective_rag": Case(
-            When(complete, then=Value(Rag.BLUE.value)),
+            When(is_complete=True, then=Value(Rag.BLUE.value)),
             When(overdue, then=Value(Rag.RED.value)),
             default=F("latest_rag"),
             output_field=models.CharField(),

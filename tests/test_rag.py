@@ -1,0 +1,144 @@
+"""The RAG rules at their boundaries, and the database annotation agreeing with them."""
+
+import datetime
+import itertools
+
+import pytest
+from django.utils import timezone
+
+from actionplans.models import Action
+from actionplans.rag import ActionStatus, Rag, assess, today
+from tests.factories import ActionFactory, ProgressUpdateFactory
+
+ON = datetime.date(2021, 11, 4)
+
+
+def at_noon(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
+
+
+def rule(status=ActionStatus.IN_PROGRESS, rag=Rag.GREEN, target=None, updated=ON, cycle=90):
+    return assess(
+        status=status,
+        reported_rag=rag,
+        target_date=target,
+        last_update_at=at_noon(updated) if updated else None,
+        on=ON,
+        cycle_days=cycle,
+    )
+
+
+class TestEffectiveRag:
+    def test_due_today_is_not_overdue_and_keeps_the_reported_rag(self):
+        result = rule(rag=Rag.GREEN, target=ON)
+        assert result.rag == Rag.GREEN
+        assert not result.is_overdue
+
+    def test_due_yesterday_is_overdue_and_red_whatever_was_reported(self):
+        for reported in (Rag.GREEN, Rag.AMBER, Rag.RED):
+            result = rule(rag=reported, target=ON - datetime.timedelta(days=1))
+            assert result.rag == Rag.RED
+            assert result.is_overdue
+
+    def test_overdue_without_any_update_is_red(self):
+        result = rule(status=None, rag=None, target=ON - datetime.timedelta(days=1), updated=None)
+        assert result.rag == Rag.RED
+        assert result.is_overdue and result.is_not_yet_reported
+
+    def test_complete_but_late_is_blue_and_not_overdue(self):
+        result = rule(status=ActionStatus.COMPLETE, rag=Rag.BLUE, target=ON - datetime.timedelta(days=200))
+        assert result.rag == Rag.BLUE
+        assert not result.is_overdue
+        assert result.label == "Blue: Complete"
+
+    def test_no_update_and_not_overdue_is_not_yet_reported(self):
+        result = rule(status=None, rag=None, target=ON + datetime.timedelta(days=10), updated=None)
+        assert result.rag is None
+        assert result.is_not_yet_reported
+        assert not result.is_update_due
+        assert result.label == "Not yet reported"
+
+    def test_no_target_date_keeps_reported_rag(self):
+        assert rule(rag=Rag.AMBER, target=None).rag == Rag.AMBER
+
+    def test_labels_give_rag_as_text(self):
+        assert rule(rag=Rag.AMBER).label == "Amber: At risk"
+        assert rule(rag=Rag.RED).label == "Red: Off track"
+        assert rule(rag=Rag.GREEN).label == "Green: On track"
+
+
+class TestUpdateDue:
+    def test_update_exactly_one_cycle_old_is_not_due(self):
+        assert not rule(updated=ON - datetime.timedelta(days=90)).is_update_due
+
+    def test_update_one_day_older_than_the_cycle_is_due(self):
+        assert rule(updated=ON - datetime.timedelta(days=91)).is_update_due
+
+    def test_stale_complete_action_needs_no_update(self):
+        result = rule(status=ActionStatus.COMPLETE, rag=Rag.BLUE, updated=ON - datetime.timedelta(days=400))
+        assert not result.is_update_due
+
+    def test_cycle_comes_from_settings(self, settings):
+        settings.TRACKER_REPORTING_CYCLE_DAYS = 30
+        result = assess(
+            status=ActionStatus.IN_PROGRESS, reported_rag=Rag.GREEN, target_date=None,
+            last_update_at=at_noon(ON - datetime.timedelta(days=31)), on=ON,
+        )
+        assert result.is_update_due
+
+
+def test_today_is_the_as_at_date_when_set(settings):
+    settings.TRACKER_AS_AT = datetime.date(2021, 11, 4)
+    assert today() == datetime.date(2021, 11, 4)
+    settings.TRACKER_AS_AT = None
+    assert today() == timezone.localdate()
+
+
+@pytest.mark.django_db
+class TestAnnotationAgreesWithPythonRule:
+    """Every combination of status, RAG, target date and update age around the
+    boundaries: the database annotation and rag.assess() must give the same answer."""
+
+    def test_every_combination_agrees(self):
+        statuses = [None, ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE]
+        targets = [None, ON - datetime.timedelta(days=1), ON, ON + datetime.timedelta(days=1)]
+        ages = [None, 0, 90, 91]
+        expected = {}
+        for status, target, age in itertools.product(statuses, targets, ages):
+            if (status is None) != (age is None):
+                continue
+            action = ActionFactory(target_date=target)
+            if status is not None:
+                rag_value = Rag.BLUE if status == ActionStatus.COMPLETE else Rag.AMBER
+                # An older update first, to prove only the newest one counts.
+                ProgressUpdateFactory(
+                    action=action, status=ActionStatus.IN_PROGRESS, rag=Rag.RED,
+                    reported_at=at_noon(ON - datetime.timedelta(days=age + 5)),
+                )
+                ProgressUpdateFactory(
+                    action=action, status=status, rag=rag_value,
+                    reported_at=at_noon(ON - datetime.timedelta(days=age)),
+                )
+            expected[action.pk] = action.assessment(on=ON)
+        annotated = Action.objects.with_rag(on=ON)
+        assert annotated.count() == len(expected)
+        for action in annotated:
+            python = expected[action.pk]
+            assert (action.effective_rag or None) == (python.rag.value if python.rag else None), action.pk
+            assert action.is_overdue == python.is_overdue
+            assert action.is_update_due == python.is_update_due
+            assert action.is_not_yet_reported == python.is_not_yet_reported
+            assert action.is_complete == python.is_complete
+            assert action.assessment(on=ON) == python
+
+    def test_database_filters_and_counts_by_effective_rag(self):
+        overdue = ActionFactory(target_date=ON - datetime.timedelta(days=3))
+        ProgressUpdateFactory(action=overdue, rag=Rag.GREEN, reported_at=at_noon(ON))
+        on_track = ActionFactory(target_date=ON + datetime.timedelta(days=3))
+        ProgressUpdateFactory(action=on_track, rag=Rag.GREEN, reported_at=at_noon(ON))
+        ActionFactory(target_date=None)
+        actions = Action.objects.with_rag(on=ON)
+        assert list(actions.filter(effective_rag=Rag.RED)) == [overdue]
+        assert actions.rag_counts() == {"blue": 0, "green": 1, "amber": 0, "red": 1, "": 1}
+        worst_first = list(actions.order_by("-rag_severity", "pk"))
+        assert worst_first[0].effective_rag is None and worst_first[1] == overdue
