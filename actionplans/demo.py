@@ -95,28 +95,22 @@ class DemoLoader:
     # --- entry point --------------------------------------------------------------
     def load(self) -> LoadReport:
         documents = self._read_documents()
+        self.report.files = [name for name, _document in documents]
+        # Section by section across all files, so a file may use what another declares.
+        phases = [
+            ("organisations", self._organisation),
+            ("people", self._person),
+            ("bodies", self._body),
+            ("meetings", self._meeting),
+            ("sources", self._source),
+            ("plans", self._plan),
+            ("accounts", self._account),
+        ]
         with transaction.atomic():
-            for name, document in documents:
-                self.report.files.append(name)
-                for entry in document.get("organisations", []):
-                    self._organisation(entry)
-            for name, document in documents:
-                for entry in document.get("people", []):
-                    self._person(entry)
-            for name, document in documents:
-                for entry in document.get("bodies", []):
-                    self._body(entry)
-            for name, document in documents:
-                for entry in document.get("meetings", []):
-                    self._meeting(entry)
-                for entry in document.get("sources", []):
-                    self._source(entry)
-            for name, document in documents:
-                for entry in document.get("plans", []):
-                    self._plan(entry)
-            for name, document in documents:
-                for entry in document.get("accounts", []):
-                    self._account(entry)
+            for section, build in phases:
+                for _name, document in documents:
+                    for entry in document.get(section, []):
+                        build(entry)
         return self.report
 
     def _read_documents(self) -> list[tuple[str, dict]]:
@@ -198,7 +192,9 @@ class DemoLoader:
             person = Person.objects.filter(name="", job_title=job_title, organisation=organisation).first()
         created = person is None
         if created:
-            person = Person(name=name, job_title=job_title, organisation=organisation, email=entry.get("email", "") or "")
+            person = Person(
+                name=name, job_title=job_title, organisation=organisation, email=entry.get("email", "") or ""
+            )
             _saved(person, self.report, "people", True)
         self.people[key] = person
 
@@ -215,7 +211,8 @@ class DemoLoader:
         self.bodies[body.name] = body
         for member in entry.get("members", []):
             membership, created = Membership.objects.get_or_create(
-                body=body, person=self.person(member["person"]),
+                body=body,
+                person=self.person(member["person"]),
                 defaults={"role": member.get("role", "member"), "representing": member.get("representing", "") or ""},
             )
             if created:
@@ -230,7 +227,8 @@ class DemoLoader:
         self.report.count("meetings", created)
         for row in entry.get("attendance", []):
             attendance, created = Attendance.objects.get_or_create(
-                meeting=meeting, person=self.person(row["person"]),
+                meeting=meeting,
+                person=self.person(row["person"]),
                 defaults={"status": row["status"], "capacity": row.get("capacity", "") or ""},
             )
             if created:
@@ -305,7 +303,9 @@ class DemoLoader:
         if created:
             recommendation_key = entry.get("recommendation")
             if recommendation_key and recommendation_key not in self.recommendations:
-                raise DemoDataError(f"Action {entry.get('reference')!r} in {plan}: unknown recommendation {recommendation_key!r}.")
+                raise DemoDataError(
+                    f"Action {entry.get('reference')!r} in {plan}: unknown recommendation {recommendation_key!r}."
+                )
             target_text = entry.get("target_date_text", "") or ""
             target_date = _as_date(entry.get("target_date")) or parse_target_date(target_text)
             action = Action(

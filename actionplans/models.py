@@ -29,11 +29,17 @@ class PlanQuerySet(models.QuerySet):
 class Plan(models.Model):
     title = models.CharField(max_length=300, unique=True)
     owning_body = models.ForeignKey(
-        Body, on_delete=models.PROTECT, related_name="plans",
+        Body,
+        on_delete=models.PROTECT,
+        related_name="plans",
         help_text="The body that owns the plan and monitors its progress.",
     )
     lead = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="led_plans",
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_plans",
         help_text="The officer who leads the plan and assigns its actions.",
     )
     sources = models.ManyToManyField(Source, blank=True, related_name="plans")
@@ -69,8 +75,11 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(is_complete=False)
 
     def with_people(self):
+        """The lead, further responsible people and partners, each with their organisation:
+        three queries in all, however many actions."""
         return self.select_related("lead__organisation", "recommendation").prefetch_related(
-            "supporting_officers__organisation", "partners"
+            models.Prefetch("supporting_officers", queryset=Person.objects.select_related("organisation")),
+            "partners",
         )
 
     def for_plan_page(self, *, on: datetime.date | None = None):
@@ -85,6 +94,19 @@ class ActionQuerySet(models.QuerySet):
             .order_by("plan__title", "position", "pk")
         )
 
+    def rag_counts_by_plan(self) -> dict[int, dict[str, int]]:
+        """Per plan: how many actions show each RAG (key "" for not yet reported), and how many
+        are "overdue" and "update_due". One query, counted by the database. Needs with_rag()."""
+        conditions = {rag_value.value: Q(effective_rag=rag_value.value) for rag_value in Rag} | {
+            "": Q(effective_rag__isnull=True),
+            "overdue": Q(is_overdue=True),
+            "update_due": Q(is_update_due=True),
+        }
+        aliases = {f"count_{key or 'none'}": key for key in conditions}
+        counts = {alias: models.Count("pk", filter=conditions[key]) for alias, key in aliases.items()}
+        rows = self.order_by().values("plan").annotate(**counts)
+        return {row["plan"]: {key: row[alias] for alias, key in aliases.items()} for row in rows}
+
     def rag_counts(self) -> dict[str, int]:
         """How many actions show each RAG (key "" for not yet reported). Needs with_rag()."""
         rows = self.order_by().values("effective_rag").annotate(count=models.Count("pk"))
@@ -97,17 +119,21 @@ class ActionQuerySet(models.QuerySet):
 class Action(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     recommendation = models.ForeignKey(
-        Recommendation, on_delete=models.PROTECT, null=True, blank=True, related_name="actions",
+        Recommendation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="actions",
         help_text="Left empty for actions agreed in a meeting's minutes without a recommendation.",
     )
     position = models.PositiveIntegerField(help_text="Order within the plan.")
     reference = models.CharField(max_length=30, blank=True, help_text='As printed, e.g. "2.3".')
     description = models.TextField()
-    lead = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions"
-    )
+    lead = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="led_actions")
     supporting_officers = models.ManyToManyField(
-        Person, blank=True, related_name="supported_actions",
+        Person,
+        blank=True,
+        related_name="supported_actions",
         help_text="Further people responsible alongside the lead.",
     )
     partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_actions")
@@ -160,8 +186,11 @@ class Action(models.Model):
             reported_rag = latest.rag if latest else None
             last_update_at = latest.reported_at if latest else None
         return rag.assess(
-            status=status, reported_rag=reported_rag, target_date=self.target_date,
-            last_update_at=last_update_at, on=on,
+            status=status,
+            reported_rag=reported_rag,
+            target_date=self.target_date,
+            last_update_at=last_update_at,
+            on=on,
         )
 
     @property
@@ -183,7 +212,11 @@ class ProgressUpdate(models.Model):
 
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
     author = models.ForeignKey(
-        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="progress_updates",
+        Person,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="progress_updates",
         help_text="Empty only for updates taken from a paper that does not say who reported them.",
     )
     reported_at = models.DateTimeField(default=timezone.now)
@@ -209,4 +242,3 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action} – {self.get_rag_display()} ({self.reported_at:%d %b %Y})"
-

@@ -82,13 +82,26 @@ class Assessment:
 
     @property
     def label(self) -> str:
-        if self.rag is None:
-            return "Not yet reported"
-        return f"{self.rag.label}: {self.rag.meaning}"
+        return rag_label(self.rag)
 
     @property
     def css_class(self) -> str:
-        return f"rag--{self.rag.value}" if self.rag else "rag--none"
+        return rag_css_class(self.rag)
+
+
+NOT_REPORTED_LABEL = "Not yet reported"
+
+
+def rag_label(rag: Rag | str | None) -> str:
+    """The RAG as words, e.g. "Red: Off track"; an action with none is "Not yet reported"."""
+    if not rag:
+        return NOT_REPORTED_LABEL
+    rag = Rag(rag)
+    return f"{rag.label}: {rag.meaning}"
+
+
+def rag_css_class(rag: Rag | str | None) -> str:
+    return f"rag--{Rag(rag).value}" if rag else "rag--none"
 
 
 def assess(

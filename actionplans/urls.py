@@ -1,7 +1,22 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from actionplans import views
+from actionplans.forms import ResetPasswordForm, SignInForm
+
 urlpatterns = [
+    path("", views.home, name="home"),
+    path("plans/<int:pk>/", views.plan_detail, name="plan_detail"),
+    path("actions/<int:pk>/", views.action_detail, name="action_detail"),
+    path("", include("recommendations.urls")),
+    path("", include("partners.urls")),
     path("admin/", admin.site.urls),
+    path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
+    path(
+        "accounts/password_reset/",
+        auth_views.PasswordResetView.as_view(form_class=ResetPasswordForm),
+        name="password_reset",
+    ),
     path("accounts/", include("django.contrib.auth.urls")),
 ]

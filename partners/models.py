@@ -23,9 +23,7 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"
-            ),
+            models.CheckConstraint(condition=Q(kind__in=OrganisationKind.values), name="organisation_kind_valid"),
             models.CheckConstraint(condition=~Q(name=""), name="organisation_name_not_blank"),
         ]
 
@@ -63,20 +61,18 @@ class Person(models.Model):
         ordering = ["name", "job_title"]
         verbose_name_plural = "people"
         constraints = [
-            models.CheckConstraint(
-                condition=~Q(name="") | ~Q(job_title=""), name="person_has_name_or_job_title"
-            ),
+            models.CheckConstraint(condition=~Q(name="") | ~Q(job_title=""), name="person_has_name_or_job_title"),
         ]
 
     def __str__(self):
         return self.display_name
 
+    def get_absolute_url(self):
+        return reverse("person_detail", args=[self.pk])
+
     @property
     def display_name(self) -> str:
         return self.name or self.job_title
-
-    def get_absolute_url(self):
-        return reverse("person_detail", args=[self.pk])
 
 
 class BodyKind(models.TextChoices):
@@ -95,7 +91,11 @@ class Body(models.Model):
     name = models.CharField(max_length=200, unique=True)
     kind = models.CharField(max_length=30, choices=BodyKind.choices)
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="bodies",
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="bodies",
         help_text="The organisation that hosts this body.",
     )
     remit = models.TextField(blank=True)
@@ -129,7 +129,9 @@ class Membership(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
     role = models.CharField(max_length=20, choices=MembershipRole.choices, default=MembershipRole.MEMBER)
     representing = models.CharField(
-        max_length=250, blank=True, help_text='As printed, e.g. "Police Authority" or "Cabinet Member for Children Services".'
+        max_length=250,
+        blank=True,
+        help_text='As printed, e.g. "Police Authority" or "Cabinet Member for Children Services".',
     )
 
     class Meta:

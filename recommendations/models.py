@@ -20,11 +20,19 @@ class Source(models.Model):
     reference = models.CharField(max_length=60, unique=True, help_text="A short reference unique to this source.")
     title = models.CharField(max_length=300)
     made_by = models.ForeignKey(
-        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="sources",
+        Body,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
         help_text="The body that made the recommendations.",
     )
     meeting = models.ForeignKey(
-        Meeting, on_delete=models.PROTECT, null=True, blank=True, related_name="sources",
+        Meeting,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sources",
         help_text="The meeting at which the recommendations were made, if any.",
     )
     date = models.DateField(null=True, blank=True)
@@ -64,16 +72,10 @@ class RecommendationQuerySet(models.QuerySet):
 
 class Recommendation(models.Model):
     source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="recommendations")
-    parent = models.ForeignKey(
-        "self", on_delete=models.CASCADE, null=True, blank=True, related_name="children"
-    )
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="children")
     position = models.PositiveIntegerField(help_text="Order within the source, as printed.")
-    label = models.CharField(
-        max_length=30, blank=True, help_text='As printed, e.g. "a)", "c) i)", "REC 3" or "4".'
-    )
-    group = models.CharField(
-        max_length=200, blank=True, help_text='A group or timeframe, e.g. "For immediate action".'
-    )
+    label = models.CharField(max_length=30, blank=True, help_text='As printed, e.g. "a)", "c) i)", "REC 3" or "4".')
+    group = models.CharField(max_length=200, blank=True, help_text='A group or timeframe, e.g. "For immediate action".')
     text = models.TextField()
     current_activity = models.TextField(blank=True)
     lead = models.ForeignKey(
@@ -84,9 +86,7 @@ class Recommendation(models.Model):
         max_length=30, choices=ResponseDecision.choices, default=ResponseDecision.PENDING
     )
     response_text = models.TextField(blank=True)
-    responding_body = models.ForeignKey(
-        Body, on_delete=models.PROTECT, null=True, blank=True, related_name="responses"
-    )
+    responding_body = models.ForeignKey(Body, on_delete=models.PROTECT, null=True, blank=True, related_name="responses")
     response_date = models.DateField(null=True, blank=True)
     response_due_date = models.DateField(null=True, blank=True)
 
@@ -112,6 +112,9 @@ class Recommendation(models.Model):
     def __str__(self):
         return f"{self.label} {self.short_text}".strip()
 
+    def get_absolute_url(self):
+        return reverse("recommendation_detail", args=[self.pk])
+
     @property
     def short_text(self) -> str:
         return self.text if len(self.text) <= 90 else self.text[:87].rstrip() + "…"
@@ -126,7 +129,3 @@ class Recommendation(models.Model):
                 labels.append(node.label)
             node = node.parent
         return " ".join(reversed(labels))
-
-    def get_absolute_url(self):
-        return reverse("recommendation_detail", args=[self.pk])
-

@@ -8,7 +8,17 @@ from django.utils import timezone
 
 from actionplans.models import Action, Plan, ProgressUpdate
 from actionplans.rag import ActionStatus, Rag
-from partners.models import Body, BodyKind, Meeting, Membership, Organisation, OrganisationKind, Person
+from partners.models import (
+    Attendance,
+    AttendanceStatus,
+    Body,
+    BodyKind,
+    Meeting,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Person,
+)
 from recommendations.models import Recommendation, Source, SourceKind
 
 TEST_PASSWORD = "correct-horse-battery-staple"
@@ -126,3 +136,12 @@ class ProgressUpdateFactory(factory.django.DjangoModelFactory):
     status = ActionStatus.IN_PROGRESS
     rag = Rag.GREEN
     narrative = "Work under way."
+
+
+class AttendanceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Attendance
+
+    meeting = factory.SubFactory(MeetingFactory)
+    person = factory.SubFactory(PersonFactory)
+    status = AttendanceStatus.PRESENT

@@ -14,3 +14,7 @@ STORAGES = {
 }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 TRACKER_AS_AT = None
+# Tests do not run collectstatic: let WhiteNoise look files up as it does in development,
+# instead of warning that STATIC_ROOT does not exist.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

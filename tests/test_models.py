@@ -95,7 +95,9 @@ class TestRecommendationConstraints:
 
     def test_position_unique_within_source(self):
         recommendation = RecommendationFactory()
-        refused_by_database(lambda: RecommendationFactory(source=recommendation.source, position=recommendation.position))
+        refused_by_database(
+            lambda: RecommendationFactory(source=recommendation.source, position=recommendation.position)
+        )
 
     def test_labels_may_repeat_as_printed(self):
         """Seed 000 prints "d)" twice: labels are kept as printed, not forced unique."""

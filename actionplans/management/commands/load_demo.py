@@ -12,9 +12,10 @@ class Command(BaseCommand):
         except DemoDataError as error:
             raise CommandError(str(error)) from error
         created = ", ".join(f"{count} {kind}" for kind, count in sorted(report.created.items()))
-        self.stdout.write(f"Loaded {len(report.files)} demo files; created {created or 'nothing new (already loaded)'}.")
+        created = created or "nothing new (already loaded)"
+        self.stdout.write(f"Loaded {len(report.files)} demo files; created {created}.")
         if report.accounts:
-            self.stdout.write("Demo accounts (password: %s):" % demo_password())
+            self.stdout.write(f"Demo accounts (password: {demo_password()}):")
             for username, role, person in report.accounts:
                 detail = f" – {person}" if person else ""
                 self.stdout.write(f"  {username:<8} {role}{detail}")

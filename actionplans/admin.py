@@ -1,0 +1,56 @@
+from django.contrib import admin
+from django.db import models
+
+from actionplans.models import Action, Plan, ProgressUpdate
+
+
+class ActionInline(admin.TabularInline):
+    model = Action
+    extra = 0
+    fields = ["position", "reference", "description", "lead", "target_date", "target_date_text"]
+    raw_id_fields = ["lead"]
+    show_change_link = True
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin):
+    list_display = ["title", "owning_body", "lead", "status"]
+    list_filter = ["status", "owning_body"]
+    list_select_related = ["owning_body", "lead"]
+    search_fields = ["title", "summary"]
+    autocomplete_fields = ["owning_body", "lead"]
+    filter_horizontal = ["sources"]
+    inlines = [ActionInline]
+
+
+# An evidence link typed without a scheme is taken as https (Django 6's default, chosen now).
+URL_FIELDS_ASSUME_HTTPS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ProgressUpdateInline(admin.StackedInline):
+    model = ProgressUpdate
+    extra = 0
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+    autocomplete_fields = ["author"]
+
+
+@admin.register(Action)
+class ActionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "plan", "position", "lead", "target_date", "target_date_text"]
+    list_filter = ["plan"]
+    list_select_related = ["plan", "lead"]
+    search_fields = ["reference", "description", "plan__title", "lead__name", "lead__job_title"]
+    date_hierarchy = "target_date"
+    autocomplete_fields = ["plan", "recommendation", "lead", "supporting_officers", "partners"]
+    inlines = [ProgressUpdateInline]
+
+
+@admin.register(ProgressUpdate)
+class ProgressUpdateAdmin(admin.ModelAdmin):
+    list_display = ["action", "reported_at", "status", "rag", "author"]
+    list_filter = ["status", "rag", "action__plan"]
+    list_select_related = ["action", "author"]
+    search_fields = ["narrative", "action__reference", "action__description", "author__name"]
+    date_hierarchy = "reported_at"
+    autocomplete_fields = ["action", "author"]
+    formfield_overrides = URL_FIELDS_ASSUME_HTTPS

@@ -1,0 +1,48 @@
+"""Template tags shared by every page: RAG tags and GOV.UK form widgets."""
+
+from django import forms, template
+
+from actionplans.rag import Assessment, Rag, rag_css_class, rag_label
+
+register = template.Library()
+
+
+@register.inclusion_tag("includes/rag_tag.html")
+def rag_tag(rag: Assessment | Rag | str | None):
+    """A RAG as a coloured tag with its words: an action's Assessment, or an effective_rag value."""
+    if isinstance(rag, Assessment):
+        return {"label": rag.label, "css_class": rag.css_class}
+    return {"label": rag_label(rag), "css_class": rag_css_class(rag)}
+
+
+# GOV.UK Frontend class of each kind of widget, keyed by Django's BoundField.widget_type.
+_WIDGET_CLASSES = {
+    "textarea": "govuk-textarea",
+    "select": "govuk-select",
+    "selectmultiple": "govuk-select",
+    "clearablefile": "govuk-file-upload",
+    "file": "govuk-file-upload",
+}
+
+
+@register.filter
+def govuk_describedby(field: forms.BoundField) -> str:
+    """The ids of the field's hint and error message, for aria-describedby."""
+    ids = []
+    if field.help_text:
+        ids.append(f"{field.auto_id}-hint")
+    if field.errors:
+        ids.append(f"{field.auto_id}-error")
+    return " ".join(ids)
+
+
+@register.simple_tag
+def govuk_widget(field: forms.BoundField):
+    """Render a text-like widget (input, textarea, select) with GOV.UK classes and ARIA links."""
+    css_class = _WIDGET_CLASSES.get(field.widget_type, "govuk-input")
+    if field.errors:
+        css_class += f" {css_class}--error"
+    attrs = {"class": f"{css_class} {field.field.widget.attrs.get('class', '')}".strip()}
+    if describedby := govuk_describedby(field):
+        attrs["aria-describedby"] = describedby
+    return field.as_widget(attrs=attrs)
