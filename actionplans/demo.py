@@ -89,6 +89,10 @@ class DemoLoader:
         self.report = LoadReport()
         self.organisations: dict[str, Organisation] = {}
         self.people: dict[str, Person] = {}
+        # A post with no name ("Deputy Director") means that post in the paper that names
+        # it; two councils' posts of the same title are different people.
+        self.posts: dict[tuple[str, str], Person] = {}
+        self.current_file = ""
         self.bodies: dict[str, Body] = {}
         self.recommendations: dict[str, Recommendation] = {}
 
@@ -108,7 +112,8 @@ class DemoLoader:
         ]
         with transaction.atomic():
             for section, build in phases:
-                for _name, document in documents:
+                for name, document in documents:
+                    self.current_file = name
                     for entry in document.get(section, []):
                         build(entry)
         return self.report
@@ -138,10 +143,10 @@ class DemoLoader:
     def person(self, key: str | None) -> Person | None:
         if not key:
             return None
-        try:
-            return self.people[key]
-        except KeyError:
-            raise DemoDataError(f"Person {key!r} is used but not declared.") from None
+        person = self.people.get(key) or self.posts.get((self.current_file, key))
+        if person is None:
+            raise DemoDataError(f"{self.current_file}: person {key!r} is used but not declared.")
+        return person
 
     def body(self, name: str | None) -> Body | None:
         if not name:
@@ -169,12 +174,12 @@ class DemoLoader:
     def _person(self, entry: dict) -> None:
         name = entry.get("name", "") or ""
         job_title = entry.get("job_title", "") or ""
-        key = name or job_title
-        if not key:
+        if not (name or job_title):
             raise DemoDataError(f"A person needs a name or a job title: {entry!r}")
         organisation = self.organisation(entry.get("organisation"))
-        if key in self.people:
-            person = self.people[key]
+        registry, key = (self.people, name) if name else (self.posts, (self.current_file, job_title))
+        if key in registry:
+            person = registry[key]
             changed = False
             for attribute, value in (("job_title", job_title), ("email", entry.get("email", "") or "")):
                 if value and not getattr(person, attribute):
@@ -196,7 +201,7 @@ class DemoLoader:
                 name=name, job_title=job_title, organisation=organisation, email=entry.get("email", "") or ""
             )
             _saved(person, self.report, "people", True)
-        self.people[key] = person
+        registry[key] = person
 
     def _body(self, entry: dict) -> None:
         body, created = Body.objects.get_or_create(

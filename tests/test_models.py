@@ -146,3 +146,10 @@ class TestPartnersConstraints:
 def test_plan_title_is_unique():
     plan = PlanFactory()
     refused_by_database(lambda: Plan.objects.create(title=plan.title, owning_body=plan.owning_body))
+
+
+def test_migrations_create_no_accounts():
+    """Only the demo command makes accounts: a freshly migrated database has none."""
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.exists()

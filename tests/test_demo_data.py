@@ -1,0 +1,240 @@
+"""The demo data: every paper is there, verbatim, with the right counts, and loading is idempotent."""
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from actionplans.demo import ILLUSTRATIVE_PREFIX, load_demo
+from actionplans.models import Action, Plan, ProgressUpdate
+from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
+from partners.models import Attendance, Body, Meeting, Membership, Person
+from recommendations.models import Recommendation, Source
+
+SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+AS_AT = datetime.date(2021, 11, 4)
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), transaction.atomic():
+        report = load_demo()
+        yield report
+        transaction.set_rollback(True)
+
+
+pytestmark = pytest.mark.django_db
+
+
+def words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9%£]+", text.lower())
+
+
+def ngrams(tokens: list[str], size: int = 8) -> set[tuple[str, ...]]:
+    return {tuple(tokens[i : i + size]) for i in range(max(len(tokens) - size + 1, 1))}
+
+
+@pytest.fixture(scope="module")
+def seed_ngrams():
+    if not SEEDS_DIR.is_dir():
+        pytest.skip(f"The seed papers are not beside this clone ({SEEDS_DIR}).")
+    grams = set()
+    for path in SEEDS_DIR.glob("*.txt"):
+        grams |= ngrams(words(path.read_text(encoding="utf-8")))
+    return grams
+
+
+def source_recommendations(reference):
+    return Recommendation.objects.filter(source__reference=reference)
+
+
+def test_every_paper_is_loaded(demo):
+    assert len(demo.files) == 6
+    assert Source.objects.count() == 9
+    assert Plan.objects.count() == 6
+
+
+def test_loading_twice_changes_nothing(demo):
+    counts = [
+        model.objects.count() for model in (Person, Body, Meeting, Source, Recommendation, Action, ProgressUpdate)
+    ]
+    second = load_demo()
+    assert second.created == {}
+    assert counts == [
+        model.objects.count() for model in (Person, Body, Meeting, Source, Recommendation, Action, ProgressUpdate)
+    ]
+
+
+class TestSeed000SouthamptonInquiry:
+    def test_recommendations_a_to_g_with_sub_items_as_printed(self, demo):
+        recommendations = source_recommendations("SCC-APA-2009")
+        top = list(recommendations.filter(parent=None).values_list("label", flat=True))
+        assert top == ["a)", "b)", "c)", "d)", "d)", "e)", "g)"]
+        c = recommendations.get(label="c)")
+        assert list(c.children.values_list("label", flat=True)) == ["i)", "ii)"]
+        assert recommendations.count() == 14
+
+    def test_verbatim_text_and_response(self, demo):
+        a = source_recommendations("SCC-APA-2009").get(label="a)")
+        assert a.text.startswith("To raise the aspirations of children and young people in Southampton")
+        assert a.response_decision == "accepted"
+        assert a.response_text == "Cabinet endorses this recommendation."
+        assert "Aim Higher awards" in a.current_activity
+
+    def test_several_officers_in_one_cell_become_several_people(self, demo):
+        action = Action.objects.get(target_date_text__startswith="i) Information group")
+        assert action.lead.name == "Sue Allan"
+        assert [p.name for p in action.supporting_officers.all()] == ["Andrew Hind"]
+
+    def test_an_organisation_beside_an_officer_is_their_organisation(self, demo):
+        stephanie = Person.objects.get(name="Stephanie Ramsey")
+        assert stephanie.organisation.name == "NHS Southampton City"
+
+    def test_free_text_target_dates_kept_and_read(self, demo):
+        action = Action.objects.get(target_date_text="Proposals to be reported to CYPTB in January 2010.")
+        assert action.lead.name == "Alison Alexander"
+        assert action.target_date == datetime.date(2010, 1, 31)
+
+    def test_one_recommendation_can_carry_several_actions(self, demo):
+        second_d = source_recommendations("SCC-APA-2009").filter(label="d)", parent=None)[1]
+        leads = sorted(second_d.actions.values_list("lead__name", flat=True))
+        assert leads == ["Alison Alexander", "Sue Allan"]
+
+
+class TestSeed001TrustBoardMinutes:
+    def test_meeting_and_attendance(self, demo):
+        meeting = Meeting.objects.get(body__name="Southampton Children & Young People's Trust Board")
+        assert meeting.date == datetime.date(2009, 11, 25)
+        by_status = {
+            status: set(meeting.attendances.filter(status=status).values_list("person__name", flat=True))
+            for status in ("present", "in_attendance", "apologies")
+        }
+        assert {"Cllr Holmes", "Cllr Walker", "Clive Webster", "Cassie Ellins"} <= by_status["present"]
+        assert {"Sue Allan", "Donna Chapman"} <= by_status["in_attendance"]
+        assert {"Cllr Matthews", "Gerida Montagu-Munson"} <= by_status["apologies"]
+        assert Membership.objects.get(person__name="Cllr Holmes", body=meeting.body).role == "chair"
+        assert Attendance.objects.filter(meeting=meeting).count() == 24
+
+    def test_actions_agreed_in_minutes_have_owners_and_no_recommendation(self, demo):
+        plan = Plan.objects.get(title="Children & Young People's Trust Board – action log")
+        assert plan.actions.count() == 7
+        assert not plan.actions.filter(recommendation__isnull=False).exists()
+        letter = plan.actions.get(description__contains="write a letter to all social workers")
+        assert letter.lead.name == "Cllr Holmes"
+        post16 = plan.actions.get(description__contains="Post 16 Interface")
+        people = [post16.lead.name] + [p.name for p in post16.supporting_officers.all()]
+        assert sorted(people) == ["Alice Wrighton", "Alison Alexander", "Felicity Budgen"]
+
+
+class TestSeed002PanelMeeting:
+    def test_the_4_november_2021_meeting_of_the_panel(self, demo):
+        panel = Body.objects.get(name="Children and Families Scrutiny Panel")
+        meeting = panel.meetings.get(date=datetime.date(2021, 11, 4))
+        assert meeting.time == datetime.time(17, 30)
+        assert meeting.venue == "Conference Room 3 - Civic Centre"
+        assert Membership.objects.get(body=panel, person__name="Councillor Guthrie").role == "chair"
+        assert Membership.objects.filter(body=panel, role="appointed_member").count() == 5
+
+    def test_monitoring_tracker_items_with_their_statuses(self, demo):
+        plan = Plan.objects.get(title__startswith="Children and Families Scrutiny Panel – monitoring")
+        actions = plan.actions.with_rag(on=AS_AT)
+        assert actions.count() == 12
+        statuses = sorted(a.latest_status for a in actions)
+        assert statuses.count("complete") == 9
+        assert statuses.count("partially_complete") == 2
+        oasis = actions.get(description__contains="Oasis Community Learning")
+        assert oasis.latest_status == "partially_complete"
+        titles = set(plan.sources.values_list("title", flat=True))
+        assert titles == {
+            "Ofsted Focused Letter",
+            "Educational Attainment",
+            "Post 16 Provision and Participation",
+            "Performance",
+        }
+
+    def test_improvement_plan_actions_with_officers_dates_and_partners(self, demo):
+        plan = Plan.objects.get(title="Children and Learning Service Improvement Plan")
+        assert plan.lead.name == "Robert Henderson"
+        assert plan.actions.count() == 66
+        first = plan.actions.get(reference="1")
+        assert first.lead.job_title == "HoS Early Help"
+        assert [p.job_title for p in first.supporting_officers.all()] == ["Performance Manager"]
+        assert first.target_date_text == "31/12/21"
+        assert first.target_date == datetime.date(2021, 12, 31)
+        assert "Solent NHS Trust" in set(first.partners.values_list("name", flat=True))
+
+
+class TestSeed003LeicesterJar:
+    def test_sixteen_recommendations_grouped_by_timeframe_with_leads(self, demo):
+        recommendations = source_recommendations("LCC-JAR-2008")
+        assert recommendations.count() == 16
+        assert recommendations.get(label="1").group == "For immediate action"
+        assert recommendations.get(label="6").group == "For action over the next six months"
+        assert recommendations.get(label="16").group == "For action in the longer term"
+        assert recommendations.get(label="3").lead.name == "Richard Whitehouse"
+        assert recommendations.get(label="4").lead.name == "Andy Smith"
+
+    def test_numbered_actions_of_recommendations_1_to_8(self, demo):
+        plan = Plan.objects.get(title="Leicester Joint Area Review Action Plan")
+        for label, minimum in {"1": 2, "2": 8, "3": 8, "4": 3, "5": 4, "6": 6, "7": 5, "8": 6}.items():
+            assert plan.actions.filter(recommendation__label=label).count() >= minimum, label
+        action = plan.actions.get(reference="4.1")
+        assert action.target_date_text == "Monthly leading up to 31.3.09"
+        assert action.target_date == datetime.date(2009, 3, 31)
+        assert action.lead.name == "Peter McEntee"
+        assert "national average (95%)" in action.success_criteria
+        assert plan.actions.get(reference="1.1").target_date_text == "End August 2008"
+
+
+class TestSeed004Nottingham:
+    def test_rec_1_to_16(self, demo):
+        labels = list(source_recommendations("NCC-CYPP-REVIEW-2011").values_list("label", flat=True))
+        assert labels == [f"REC {n}" for n in range(1, 17)]
+        rec16 = source_recommendations("NCC-CYPP-REVIEW-2011").get(label="REC 16")
+        assert (
+            rec16.text == "The Partnership will review progress on implementing the CYPP in one year's time (mid -2012)"
+        )
+
+
+def test_texts_are_the_papers_own_words(demo, seed_ngrams):
+    """Nearly every run of eight words in a recommendation, action or reported update is in a
+    seed paper. The rest are cells the PDF extraction garbled and the transcription mended
+    (about 5% today, mostly seed 002's tracker and improvement plan); rewording would show."""
+    texts = [r.text for r in Recommendation.objects.all()] + [a.description for a in Action.objects.all()]
+    texts += [u.narrative for u in ProgressUpdate.objects.exclude(narrative__startswith=ILLUSTRATIVE_PREFIX)]
+    grams = [gram for text in texts for gram in ngrams(words(text)) if len(gram) == 8]
+    found = sum(gram in seed_ngrams for gram in grams)
+    assert found / len(grams) > 0.93, f"{found} of {len(grams)} eight-word runs found in the seeds"
+
+
+def test_progress_not_in_the_papers_is_marked_illustrative(demo):
+    for update in ProgressUpdate.objects.filter(action__plan__title__startswith="Leicester"):
+        assert update.narrative.startswith(ILLUSTRATIVE_PREFIX)
+
+
+def test_demo_shows_a_mix_of_rag_states_as_at_the_demo_date(demo):
+    counts = Action.objects.with_rag(on=AS_AT).rag_counts()
+    assert all(counts[colour] >= 5 for colour in ("blue", "green", "amber", "red", "")), counts
+    flags = Action.objects.with_rag(on=AS_AT)
+    assert flags.filter(is_update_due=True).exists()
+    assert flags.filter(is_overdue=True).exists()
+
+
+def test_demo_accounts_one_for_each_role(demo):
+    User = get_user_model()
+    officer = User.objects.get(username="officer")
+    assert officer.person.name == "Sue Allan"
+    assert Action.objects.filter(lead=officer.person).count() >= 3
+    lead = User.objects.get(username="lead")
+    assert lead.person.led_plans.exists()
+    panel = User.objects.get(username="panel")
+    assert panel.person.bodies.filter(name="Children and Families Scrutiny Panel").exists()
+    support = User.objects.get(username="support")
+    assert support.groups.filter(name=DEMOCRATIC_SUPPORT_GROUP).exists()
+    admin = User.objects.get(username="admin")
+    assert admin.is_superuser and admin.is_staff
+    for user in (officer, lead, panel, support, admin):
+        assert user.check_password("tracker-demo-2021")
