@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.db import models
 
-from actionplans.models import Action, Plan, ProgressUpdate
+from actionplans.models import Action, ActionComment, Plan, ProgressUpdate, TargetDateRevision
 
 
 class ActionInline(admin.TabularInline):
@@ -54,3 +54,21 @@ class ProgressUpdateAdmin(admin.ModelAdmin):
     date_hierarchy = "reported_at"
     autocomplete_fields = ["action", "author"]
     formfield_overrides = URL_FIELDS_ASSUME_HTTPS
+
+
+@admin.register(TargetDateRevision)
+class TargetDateRevisionAdmin(admin.ModelAdmin):
+    list_display = ["action", "previous_date", "new_date", "revised_by", "revised_at"]
+    list_select_related = ["action", "revised_by"]
+    search_fields = ["action__description", "action__reference", "reason"]
+    raw_id_fields = ["action"]
+    autocomplete_fields = ["revised_by"]
+
+
+@admin.register(ActionComment)
+class ActionCommentAdmin(admin.ModelAdmin):
+    list_display = ["action", "author", "created_at"]
+    list_select_related = ["action", "author"]
+    search_fields = ["text", "action__description"]
+    raw_id_fields = ["action"]
+    autocomplete_fields = ["author"]

@@ -8,8 +8,10 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from actionplans import rag
+from actionplans.audit import AuditedQuerySet
 from actionplans.rag import ActionStatus, Rag
 from partners.models import Body, Organisation, Person
 from recommendations.models import Recommendation, Source
@@ -21,7 +23,7 @@ class PlanStatus(models.TextChoices):
     CLOSED = "closed", "Closed"
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(AuditedQuerySet):
     def for_index(self):
         return self.select_related("owning_body", "lead").order_by("status", "title")
 
@@ -47,6 +49,7 @@ class Plan(models.Model):
     summary = models.TextField(blank=True)
 
     objects = PlanQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[sources])
 
     class Meta:
         ordering = ["title"]
@@ -62,7 +65,7 @@ class Plan(models.Model):
         return reverse("plan_detail", args=[self.pk])
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(AuditedQuerySet):
     def with_rag(self, *, on: datetime.date | None = None):
         """Annotate the RAG rules (see actionplans.rag) so the database can filter, sort and count."""
         queryset = self
@@ -146,8 +149,14 @@ class Action(models.Model):
     success_criteria = models.TextField(blank=True)
     milestones = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every edit, so two people editing at once cannot overwrite each other.",
+    )
 
     objects = ActionQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[supporting_officers, partners])
 
     class Meta:
         ordering = ["plan", "position"]
@@ -202,7 +211,7 @@ class Action(models.Model):
         return ActionStatus(status).label if status else ActionStatus.NOT_STARTED.label
 
 
-class ProgressUpdateQuerySet(models.QuerySet):
+class ProgressUpdateQuerySet(AuditedQuerySet):
     def newest_first(self):
         return self.select_related("author__organisation").order_by("-reported_at", "-pk")
 
@@ -226,6 +235,7 @@ class ProgressUpdate(models.Model):
     evidence_url = models.URLField(blank=True, max_length=500)
 
     objects = ProgressUpdateQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-reported_at", "-pk"]
@@ -242,3 +252,43 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action} – {self.get_rag_display()} ({self.reported_at:%d %b %Y})"
+
+
+class TargetDateRevision(models.Model):
+    """A move of an action's target date. The first revision's previous date is the original target."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="target_revisions")
+    previous_date = models.DateField(null=True, blank=True)
+    previous_text = models.CharField(max_length=300, blank=True)
+    new_date = models.DateField()
+    reason = models.TextField()
+    revised_by = models.ForeignKey(Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    revised_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["revised_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(reason=""), name="target_revision_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.action}: target moved to {self.new_date:%-d %b %Y}"
+
+
+class ActionComment(models.Model):
+    """A comment or question on an action, e.g. from a panel member."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="action_comments")
+    created_at = models.DateTimeField(default=timezone.now)
+    text = models.TextField(max_length=4000)
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="comment_not_blank")]
+
+    def __str__(self):
+        return f"Comment by {self.author} on {self.action}"

@@ -4,6 +4,9 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from actionplans.audit import AuditedQuerySet
 
 
 class OrganisationKind(models.TextChoices):
@@ -20,6 +23,9 @@ class Organisation(models.Model):
     short_name = models.CharField(max_length=40, blank=True)
     kind = models.CharField(max_length=20, choices=OrganisationKind.choices, default=OrganisationKind.OTHER)
 
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         constraints = [
@@ -31,7 +37,7 @@ class Organisation(models.Model):
         return self.name
 
 
-class PersonQuerySet(models.QuerySet):
+class PersonQuerySet(AuditedQuerySet):
     def with_organisation(self):
         return self.select_related("organisation")
 
@@ -56,6 +62,7 @@ class Person(models.Model):
     )
 
     objects = PersonQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["name", "job_title"]
@@ -101,6 +108,9 @@ class Body(models.Model):
     remit = models.TextField(blank=True)
     members = models.ManyToManyField(Person, through="Membership", related_name="bodies")
 
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "bodies"
@@ -134,6 +144,9 @@ class Membership(models.Model):
         help_text='As printed, e.g. "Police Authority" or "Cabinet Member for Children Services".',
     )
 
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["body", "role", "person__name"]
         constraints = [
@@ -150,6 +163,9 @@ class Meeting(models.Model):
     date = models.DateField()
     time = models.TimeField(null=True, blank=True)
     venue = models.CharField(max_length=250, blank=True)
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-date", "body__name"]

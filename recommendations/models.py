@@ -3,6 +3,9 @@
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from simple_history.models import HistoricalRecords
+
+from actionplans.audit import AuditedQuerySet
 
 from partners.models import Body, Meeting, Person
 
@@ -38,6 +41,9 @@ class Source(models.Model):
     date = models.DateField(null=True, blank=True)
     summary = models.TextField(blank=True)
 
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["-date", "title"]
         constraints = [
@@ -65,7 +71,7 @@ class ResponseDecision(models.TextChoices):
         return [cls.PARTIALLY_ACCEPTED, cls.REJECTED]
 
 
-class RecommendationQuerySet(models.QuerySet):
+class RecommendationQuerySet(AuditedQuerySet):
     def top_level(self):
         return self.filter(parent__isnull=True)
 
@@ -89,8 +95,10 @@ class Recommendation(models.Model):
     responding_body = models.ForeignKey(Body, on_delete=models.PROTECT, null=True, blank=True, related_name="responses")
     response_date = models.DateField(null=True, blank=True)
     response_due_date = models.DateField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
 
     objects = RecommendationQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["source", "position"]

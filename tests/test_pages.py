@@ -440,6 +440,8 @@ def test_admin_covers_every_model_of_the_tracker():
 
     for app_label in ["partners", "recommendations", "actionplans"]:
         for model in apps.get_app_config(app_label).get_models():
+            if getattr(model, "instance_type", None) is not None:
+                continue  # a simple-history table: read through its model's history view
             assert model in admin.site._registry, model
 
 
