@@ -81,8 +81,11 @@ class TestUpdateDue:
     def test_cycle_comes_from_settings(self, settings):
         settings.TRACKER_REPORTING_CYCLE_DAYS = 30
         result = assess(
-            status=ActionStatus.IN_PROGRESS, reported_rag=Rag.GREEN, target_date=None,
-            last_update_at=at_noon(ON - datetime.timedelta(days=31)), on=ON,
+            status=ActionStatus.IN_PROGRESS,
+            reported_rag=Rag.GREEN,
+            target_date=None,
+            last_update_at=at_noon(ON - datetime.timedelta(days=31)),
+            on=ON,
         )
         assert result.is_update_due
 
@@ -112,11 +115,15 @@ class TestAnnotationAgreesWithPythonRule:
                 rag_value = Rag.BLUE if status == ActionStatus.COMPLETE else Rag.AMBER
                 # An older update first, to prove only the newest one counts.
                 ProgressUpdateFactory(
-                    action=action, status=ActionStatus.IN_PROGRESS, rag=Rag.RED,
+                    action=action,
+                    status=ActionStatus.IN_PROGRESS,
+                    rag=Rag.RED,
                     reported_at=at_noon(ON - datetime.timedelta(days=age + 5)),
                 )
                 ProgressUpdateFactory(
-                    action=action, status=status, rag=rag_value,
+                    action=action,
+                    status=status,
+                    rag=rag_value,
                     reported_at=at_noon(ON - datetime.timedelta(days=age)),
                 )
             expected[action.pk] = action.assessment(on=ON)
