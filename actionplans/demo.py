@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplans.models import Action, Plan, ProgressUpdate
+from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
 from actionplans.target_dates import parse_target_date
 from partners.models import Attendance, Body, Meeting, Membership, Organisation, Person
 from recommendations.models import Recommendation, Source
@@ -27,7 +28,6 @@ from recommendations.models import Recommendation, Source
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 ILLUSTRATIVE_PREFIX = "Illustrative demo update (not in the source paper): "
 DEMO_PASSWORD_DEFAULT = "tracker-demo-2021"
-DEMOCRATIC_SUPPORT_GROUP = "Democratic support"
 
 
 class DemoDataError(Exception):
