@@ -97,6 +97,25 @@ class ActionQuerySet(AuditedQuerySet):
             .order_by("plan__title", "position", "pk")
         )
 
+    def responsible(self, person: Person):
+        """Actions the person leads or is a further responsible person for."""
+        return self.filter(Q(lead=person) | Q(supporting_officers=person)).distinct()
+
+    def with_urgency(self, *, on: datetime.date, soon_days: int = 30):
+        """Annotate `urgency`: 0 overdue, 1 due within `soon_days`, 2 needs an update
+        (update due or never reported), 3 the rest. Needs with_rag()."""
+        return self.annotate(
+            urgency=models.Case(
+                models.When(is_overdue=True, then=models.Value(0)),
+                models.When(
+                    target_date__gte=on, target_date__lte=on + datetime.timedelta(days=soon_days), then=models.Value(1)
+                ),
+                models.When(Q(is_update_due=True) | Q(is_not_yet_reported=True), then=models.Value(2)),
+                default=models.Value(3),
+                output_field=models.IntegerField(),
+            )
+        )
+
     def rag_counts_by_plan(self) -> dict[int, dict[str, int]]:
         """Per plan: how many actions show each RAG (key "" for not yet reported), and how many
         are "overdue" and "update_due". One query, counted by the database. Needs with_rag()."""

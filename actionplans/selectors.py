@@ -15,7 +15,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from actionplans import rag
-from actionplans.models import Action, Plan, ProgressUpdate
+from actionplans.models import Action, ActionComment, Plan, ProgressUpdate, TargetDateRevision
 from actionplans.rag import Assessment, Rag, rag_css_class, rag_label
 from recommendations.models import Recommendation, Source
 from recommendations.selectors import RecommendationRow, actions_by_recommendation, recommendation_rows
@@ -81,10 +81,11 @@ class PlanRow:
     summary: RagSummary
 
 
-def plan_rows_for_home() -> list[PlanRow]:
-    """Queries: 1 plans with body and lead, 1 RAG counts of every plan's actions."""
-    plans = list(Plan.objects.for_index())
-    counts = Action.objects.with_rag().rag_counts_by_plan()
+def plan_rows_for_home(*, plans=None) -> list[PlanRow]:
+    """Queries: 1 plans with body and lead, 1 RAG counts of those plans' actions.
+    `plans` is the queryset of plans the viewer may read (all by default)."""
+    plans = list((plans if plans is not None else Plan.objects.all()).for_index())
+    counts = Action.objects.filter(plan__in=[plan.pk for plan in plans]).with_rag().rag_counts_by_plan()
     return [PlanRow(plan=plan, summary=RagSummary.from_counts(counts.get(plan.pk))) for plan in plans]
 
 
@@ -147,11 +148,14 @@ class ActionPage:
     assessment: Assessment
     updates: list[ProgressUpdate]
     reporting_cycle_days: int
+    revisions: list[TargetDateRevision]
+    comments: list[ActionComment]
 
 
 def action_page(*, action_id: int) -> ActionPage:
     """Queries: 1 action with RAG, plan, recommendation and source, 1 further responsible
-    people with organisations, 1 partner organisations, 1 every update with its author."""
+    people with organisations, 1 partner organisations, 1 every update with its author, 1 target
+    date revisions, 1 comments."""
     action = get_object_or_404(
         Action.objects.with_rag()
         .with_people()
@@ -159,9 +163,49 @@ def action_page(*, action_id: int) -> ActionPage:
         pk=action_id,
     )
     updates = list(action.updates.newest_first())
+    revisions = list(action.target_revisions.select_related("revised_by").order_by("revised_at", "pk"))
+    comments = list(action.comments.select_related("author__organisation").order_by("created_at", "pk"))
     return ActionPage(
         action=action,
         assessment=action.assessment(),
         updates=updates,
         reporting_cycle_days=rag.reporting_cycle_days(),
+        revisions=revisions,
+        comments=comments,
+    )
+
+
+# --- My actions -----------------------------------------------------------------
+
+DUE_SOON_DAYS = 30
+
+
+@dataclass(frozen=True)
+class MyActionsPage:
+    person: object
+    actions: list[Action]
+    overdue: int
+    due_soon: int
+    needs_update: int
+    due_soon_days: int = DUE_SOON_DAYS
+
+
+def my_actions_page(*, person) -> MyActionsPage:
+    """The person's open actions, most urgent first: overdue, due within 30 days, needing an
+    update, then the rest. Queries: 1 actions with RAG, plan and lead."""
+    on = rag.today()
+    actions = list(
+        Action.objects.responsible(person)
+        .with_rag(on=on)
+        .open()
+        .with_urgency(on=on, soon_days=DUE_SOON_DAYS)
+        .select_related("plan", "lead", "recommendation")
+        .order_by("urgency", "target_date", "plan__title", "position")
+    )
+    return MyActionsPage(
+        person=person,
+        actions=actions,
+        overdue=sum(action.urgency == 0 for action in actions),
+        due_soon=sum(action.urgency == 1 for action in actions),
+        needs_update=sum(action.is_update_due or action.is_not_yet_reported for action in actions),
     )

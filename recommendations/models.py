@@ -6,7 +6,6 @@ from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
 from actionplans.audit import AuditedQuerySet
-
 from partners.models import Body, Meeting, Person
 
 

@@ -42,6 +42,19 @@ def as_at(settings):
 
 
 @pytest.fixture
+def logged_in_client(client, officer_user):
+    """These tests are about what pages show, so they sign in as democratic support, who may
+    read everything; what each role may see is pinned in tests/test_permissions.py."""
+    from django.contrib.auth.models import Group
+
+    from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
+
+    officer_user.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
+    client.force_login(officer_user)
+    return client
+
+
+@pytest.fixture
 def world(db, as_at):
     """A small plan as a paper prints it: a source with nested, grouped recommendations,
     actions answering them, an action agreed in minutes, and the people and bodies around it."""
@@ -362,12 +375,13 @@ BASE_QUERIES = 3
 def test_plan_page_query_count_does_not_grow_with_actions(logged_in_client, world, django_assert_num_queries):
     plan = world["plan"]
     add_actions(plan, 10, recommendation=world["later"])
-    # plan, its sources, recommendations, actions with RAG, further people, partners
-    with django_assert_num_queries(BASE_QUERIES + 6):
+    # access check: the plan, the viewer's groups; then the plan, its sources, recommendations,
+    # actions with RAG, further people, partners
+    with django_assert_num_queries(BASE_QUERIES + 8):
         logged_in_client.get(plan.get_absolute_url())
     add_actions(plan, 90, recommendation=world["later"])
     add_actions(plan, 10)
-    with django_assert_num_queries(BASE_QUERIES + 6):
+    with django_assert_num_queries(BASE_QUERIES + 8):
         response = logged_in_client.get(plan.get_absolute_url())
     assert response.context["page"].summary.total == 113
 
@@ -375,12 +389,12 @@ def test_plan_page_query_count_does_not_grow_with_actions(logged_in_client, worl
 def test_home_query_count_does_not_grow_with_plans(logged_in_client, world, django_assert_num_queries):
     for _ in range(3):
         add_actions(PlanFactory(), 2)
-    # plans with body and lead, RAG counts of every plan
-    with django_assert_num_queries(BASE_QUERIES + 2):
+    # the viewer's groups, plans with body and lead, RAG counts of every plan
+    with django_assert_num_queries(BASE_QUERIES + 3):
         logged_in_client.get(reverse("home"))
     for _ in range(12):
         add_actions(PlanFactory(), 3)
-    with django_assert_num_queries(BASE_QUERIES + 2):
+    with django_assert_num_queries(BASE_QUERIES + 3):
         response = logged_in_client.get(reverse("home"))
     assert len(response.context["rows"]) == 16
 
@@ -468,7 +482,9 @@ def test_plan_page_shows_recommendations_of_a_source_the_plan_does_not_list(logg
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        ("action", 4),  # action with RAG, plan, recommendation, source; further people; partners; updates
+        # access check: the action with its plan, the viewer's groups; then the action with RAG, plan,
+        # recommendation, source; further people; partners; updates; target revisions; comments
+        ("action", 8),
         ("source", 4),  # source with body and meeting; plans; recommendations; their actions with RAG
         ("recommendation", 3),  # recommendation with source, parents, lead; children; actions with RAG
         ("body", 5),  # body; members; meetings; plans; sources

@@ -1,0 +1,94 @@
+"""Writes for officers' day-to-day work: progress updates, target-date revisions, comments.
+
+Each function checks the rules (actionplans.update_rules) itself, so the browser form,
+the spreadsheet upload and any command all obey the same ones.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from actionplans import rag
+from actionplans.models import Action, ActionComment, ProgressUpdate, TargetDateRevision
+from actionplans.update_rules import ProposedUpdate, update_errors
+from partners.models import Person
+
+
+def target_date_revise(
+    *, action: Action, new_date: datetime.date, reason: str, by: Person | None
+) -> TargetDateRevision:
+    """Move an action's target date, keeping the previous one and the reason.
+
+    The printed target text is kept as it was: it records what the paper said, and the
+    revision records the move."""
+    revision = TargetDateRevision(
+        action=action,
+        previous_date=action.target_date,
+        previous_text=action.target_date_text,
+        new_date=new_date,
+        reason=reason.strip(),
+        revised_by=by,
+    )
+    revision.full_clean()
+    with transaction.atomic():
+        revision.save()
+        Action.objects.filter(pk=action.pk).update(target_date=new_date, version=F("version") + 1)
+    action.target_date = new_date
+    action.version += 1
+    return revision
+
+
+def progress_update_record(
+    *,
+    action: Action,
+    author: Person | None,
+    status: str,
+    rag_value: str,
+    narrative: str,
+    evidence_url: str = "",
+    revised_target_date: datetime.date | None = None,
+    revision_reason: str = "",
+    on: datetime.date | None = None,
+    reported_at: datetime.datetime | None = None,
+) -> ProgressUpdate:
+    """Record a progress update, revising the target date first if asked. Raises
+    ValidationError (field -> messages) if the update breaks a rule; nothing is written then."""
+    on = on or rag.today()
+    assessment = action.assessment(on=on)
+    proposed = ProposedUpdate(
+        status=status,
+        rag=rag_value,
+        narrative=narrative,
+        revised_target_date=revised_target_date,
+        revision_reason=revision_reason,
+    )
+    errors = update_errors(proposed, is_overdue=assessment.is_overdue, current_target=action.target_date, on=on)
+    if errors:
+        raise ValidationError(errors)
+    update = ProgressUpdate(
+        action=action,
+        author=author,
+        reported_at=reported_at or timezone.now(),
+        status=status,
+        rag=rag_value,
+        narrative=narrative.strip(),
+        evidence_url=evidence_url,
+    )
+    update.full_clean()
+    with transaction.atomic():
+        if proposed.revises_target:
+            target_date_revise(action=action, new_date=revised_target_date, reason=revision_reason, by=author)
+        update.save()
+    return update
+
+
+def comment_add(*, action: Action, author: Person, text: str) -> ActionComment:
+    comment = ActionComment(action=action, author=author, text=text.strip())
+    comment.full_clean()
+    comment.save()
+    return comment
