@@ -12,6 +12,7 @@ urlpatterns = [
     path("actions/<int:pk>/updates/", views.progress_update_create, name="progress_update_create"),
     path("actions/<int:pk>/comments/", views.comment_create, name="comment_create"),
     path("my-actions/", views.my_actions, name="my_actions"),
+    path("", include("reports.urls")),
     path("", include("recommendations.urls")),
     path("", include("partners.urls")),
     path("admin/", admin.site.urls),

@@ -1,0 +1,6 @@
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("reports.tracker.urls")),
+    path("", include("reports.dashboard.urls")),
+]
