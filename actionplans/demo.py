@@ -300,7 +300,7 @@ class DemoLoader:
         self.report.count("plans", created)
         plan.sources.add(*Source.objects.filter(reference__in=entry.get("sources", [])))
         for position, item in enumerate(entry.get("actions", []), start=1):
-            self._action(plan, item, position)
+            self._action(plan, dict(item, _plan_dated=entry.get("dated")), position)
 
     def _action(self, plan: Plan, entry: dict, position: int) -> None:
         action = Action.objects.filter(plan=plan, position=position).first()
@@ -325,11 +325,33 @@ class DemoLoader:
                 success_criteria=entry.get("success_criteria", "") or "",
                 milestones=entry.get("milestones", "") or "",
             )
+            action.created_at = self._action_dated(action, plan_dated=entry.get("_plan_dated"), updates=entry)
             _saved(action, self.report, "actions", True)
             action.supporting_officers.set([self.person(key) for key in entry.get("others", [])])
             action.partners.set([self.organisation(name) for name in entry.get("partners", [])])
         for update in entry.get("updates", []):
             self._update(action, update)
+
+    @staticmethod
+    def _action_dated(action: Action, *, plan_dated, updates: dict) -> datetime.datetime:
+        """When the action came into being: the date of the paper that made its recommendation,
+        else the date the plan was tabled, else its plan's earliest source, else its first update; so views of the tracker as at
+        a past date (a meeting's list, RAG over time) see the demo as the papers had it."""
+        def source_date(source):
+            return source.date or (source.meeting.date if source.meeting else None)
+
+        source = action.recommendation.source if action.recommendation else None
+        plan_source_dates = [d for d in (source_date(s) for s in action.plan.sources.select_related("meeting")) if d]
+        candidates = [
+            source and source_date(source),
+            _as_date(plan_dated),
+            min(plan_source_dates, default=None),
+            min((_as_date(update["date"]) for update in updates.get("updates", [])), default=None),
+        ]
+        for day in candidates:
+            if day:
+                return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
+        return timezone.now()
 
     def _update(self, action: Action, entry: dict) -> None:
         reported_at = _as_aware_datetime(entry["date"])

@@ -238,3 +238,10 @@ def test_demo_accounts_one_for_each_role(demo):
     assert admin.is_superuser and admin.is_staff
     for user in (officer, lead, panel, support, admin):
         assert user.check_password("tracker-demo-2021")
+
+
+def test_demo_actions_are_dated_by_their_papers_not_by_the_load(demo):
+    """Views as at a past date (a meeting's list, RAG over time) must see the demo's actions."""
+    assert not Action.objects.filter(created_at__year__gt=2021).exists()
+    for update in ProgressUpdate.objects.select_related("action"):
+        assert update.action.created_at <= update.reported_at
