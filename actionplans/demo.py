@@ -342,16 +342,14 @@ class DemoLoader:
 
         source = action.recommendation.source if action.recommendation else None
         plan_source_dates = [d for d in (source_date(s) for s in action.plan.sources.select_related("meeting")) if d]
-        candidates = [
-            source and source_date(source),
-            _as_date(plan_dated),
-            min(plan_source_dates, default=None),
-            min((_as_date(update["date"]) for update in updates.get("updates", [])), default=None),
-        ]
-        for day in candidates:
-            if day:
-                return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
-        return timezone.now()
+        first_update = min((_as_date(update["date"]) for update in updates.get("updates", [])), default=None)
+        candidates = [source and source_date(source), _as_date(plan_dated), min(plan_source_dates, default=None)]
+        day = next((candidate for candidate in candidates if candidate), None)
+        if first_update and (day is None or first_update < day):
+            day = first_update  # an action exists by the time anyone reports on it
+        if day is None:
+            return timezone.now()
+        return timezone.make_aware(datetime.datetime.combine(day, datetime.time(9, 0)))
 
     def _update(self, action: Action, entry: dict) -> None:
         reported_at = _as_aware_datetime(entry["date"])
