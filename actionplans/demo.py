@@ -334,9 +334,11 @@ class DemoLoader:
 
     @staticmethod
     def _action_dated(action: Action, *, plan_dated, updates: dict) -> datetime.datetime:
-        """When the action came into being: the date of the paper that made its recommendation,
-        else the date the plan was tabled, else its plan's earliest source, else its first update; so views of the tracker as at
-        a past date (a meeting's list, RAG over time) see the demo as the papers had it."""
+        """When the action came into being: the date of the paper that made its recommendation, else
+        when the plan was tabled, else its plan's earliest source; never after its first update. So
+        views of the tracker as at a past date (a meeting's list, RAG over time) see the demo as the
+        papers had it."""
+
         def source_date(source):
             return source.date or (source.meeting.date if source.meeting else None)
 
