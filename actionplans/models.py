@@ -311,3 +311,6 @@ class ActionComment(models.Model):
 
     def __str__(self):
         return f"Comment by {self.author} on {self.action}"
+
+
+from actionplans.monitoring import MonitoringDecision, ReminderKind, SentReminder, SignOffDecision, UpdateRound  # noqa: E402,F401

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from actionplans import views
+from actionplans import meeting_views, views
 from actionplans.forms import ResetPasswordForm, SignInForm
 
 urlpatterns = [
@@ -12,6 +12,7 @@ urlpatterns = [
     path("actions/<int:pk>/updates/", views.progress_update_create, name="progress_update_create"),
     path("actions/<int:pk>/comments/", views.comment_create, name="comment_create"),
     path("my-actions/", views.my_actions, name="my_actions"),
+    path("meetings/<int:pk>/monitoring/", meeting_views.meeting_monitoring, name="meeting_monitoring"),
     path("", include("reports.urls")),
     path("", include("recommendations.urls")),
     path("", include("partners.urls")),

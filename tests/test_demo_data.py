@@ -245,3 +245,30 @@ def test_demo_actions_are_dated_by_their_papers_not_by_the_load(demo):
     assert not Action.objects.filter(created_at__year__gt=2021).exists()
     for update in ProgressUpdate.objects.select_related("action"):
         assert update.action.created_at <= update.reported_at
+
+
+def test_the_panels_decisions_on_4_november_2021_shape_the_next_meetings_list(demo):
+    from actionplans.meeting_list import decisions_record, monitoring_list
+    from actionplans.monitoring import SignOffDecision
+    from actionplans.signoff import ItemState
+
+    panel = Body.objects.get(name="Children and Families Scrutiny Panel")
+    november = panel.meetings.get(date=datetime.date(2021, 11, 4))
+    listing = monitoring_list(november)
+    assert len(listing.items) == 12  # the twelve rows of seed 002's Appendix 1
+    assert [group.title for group in listing.groups] == [
+        "Ofsted Focused Letter",
+        "Educational Attainment",
+        "Post 16 Provision and Participation",
+        "Performance",
+    ]
+    complete = [item for item in listing.items if item.state == ItemState.COMPLETE]
+    assert len(complete) == 9
+    decisions_record(
+        meeting=november,
+        by=None,
+        decisions={item.key: (SignOffDecision.ACCEPTED_COMPLETE, "") for item in complete},
+    )
+    following = monitoring_list(panel.meetings.get(date=datetime.date(2021, 11, 25)))
+    assert len(following.items) == 3
+    assert {item.state for item in following.items} == {ItemState.PARTIALLY_COMPLETE, ItemState.OUTSTANDING}

@@ -1,0 +1,273 @@
+"""A body's monitoring list at each meeting, and recording the panel's decisions on it."""
+
+import datetime
+
+import pytest
+from django.contrib.auth.models import Group
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from actionplans.meeting_list import DecisionsInvalid, decisions_record, monitoring_list
+from actionplans.models import MonitoringDecision
+from actionplans.monitoring import SignOffDecision as D
+from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
+from actionplans.rag import ActionStatus, Rag
+from actionplans.signoff import ItemState
+from partners.models import Membership
+from recommendations.models import ResponseDecision
+from tests.factories import (
+    ActionFactory,
+    BodyFactory,
+    MeetingFactory,
+    PersonFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    SourceFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+DAY = datetime.date
+
+
+def noon(day):
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+def report(action, day, status, rag, narrative="Progress."):
+    return ProgressUpdateFactory(action=action, reported_at=noon(day), status=status, rag=rag, narrative=narrative)
+
+
+@pytest.fixture
+def panel():
+    body = BodyFactory(name="Children and Families Scrutiny Panel")
+    meetings = {
+        day: MeetingFactory(body=body, date=day)
+        for day in (DAY(2021, 6, 17), DAY(2021, 9, 30), DAY(2021, 11, 4), DAY(2021, 11, 25))
+    }
+    june = SourceFactory(
+        made_by=body, meeting=meetings[DAY(2021, 6, 17)], date=DAY(2021, 6, 17), title="Ofsted Focused Letter"
+    )
+    september = SourceFactory(
+        made_by=body, meeting=meetings[DAY(2021, 9, 30)], date=DAY(2021, 9, 30), title="Educational Attainment"
+    )
+    plan = PlanFactory(owning_body=body)
+    plan.sources.add(june, september)
+    r1 = RecommendationFactory(source=june, label="", text="Lobby the Government on home education.")
+    r2 = RecommendationFactory(source=september, label="1)", text="Engage with Oasis Community Learning.")
+    r3 = RecommendationFactory(source=september, label="2)", text="Circulate attendance data.")
+    r4 = RecommendationFactory(
+        source=september,
+        label="3)",
+        text="Fund a new team.",
+        response_decision=ResponseDecision.REJECTED,
+        response_text="No budget this year.",
+    )
+    a1 = ActionFactory(plan=plan, recommendation=r1, created_at=noon(DAY(2021, 6, 18)))
+    a2 = ActionFactory(plan=plan, recommendation=r2, created_at=noon(DAY(2021, 10, 1)))
+    a3 = ActionFactory(plan=plan, recommendation=r3, created_at=noon(DAY(2021, 10, 1)))
+    report(a1, DAY(2021, 10, 1), ActionStatus.COMPLETE, Rag.BLUE, "Briefing given.")
+    report(a2, DAY(2021, 10, 2), ActionStatus.IN_PROGRESS, Rag.GREEN, "Meeting arranged.")
+    report(a3, DAY(2021, 10, 20), ActionStatus.COMPLETE, Rag.BLUE, "Data circulated.")
+    return {"body": body, "meetings": meetings, "plan": plan, "r": [r1, r2, r3, r4], "a": [a1, a2, a3]}
+
+
+def snapshot(meeting):
+    return [(item.key, item.state, item.action_taken, item.last_update_at) for item in monitoring_list(meeting).items]
+
+
+def test_list_holds_what_the_panel_asked_for_with_states_as_at_the_meeting(panel):
+    r1, r2, r3, r4 = panel["r"]
+    listing = monitoring_list(panel["meetings"][DAY(2021, 11, 4)])
+    states = {item.recommendation: item.state for item in listing.items}
+    assert states == {r1: ItemState.COMPLETE, r2: ItemState.OUTSTANDING, r3: ItemState.COMPLETE, r4: ItemState.REJECTED}
+    assert [group.title for group in listing.groups] == ["Ofsted Focused Letter", "Educational Attainment"]
+    assert listing.previous_meeting == panel["meetings"][DAY(2021, 9, 30)]
+
+
+def test_state_uses_only_updates_reported_by_the_meeting(panel):
+    r1, r2, r3, r4 = panel["r"]
+    september = monitoring_list(panel["meetings"][DAY(2021, 9, 30)])
+    states = {item.recommendation: item.state for item in september.items}
+    assert states[r1] == ItemState.OUTSTANDING  # completed on 1 October, after the meeting
+    assert r3 in states  # made at that meeting
+
+
+def test_recommendations_made_later_are_not_on_an_earlier_list(panel):
+    listing = monitoring_list(panel["meetings"][DAY(2021, 6, 17)])
+    assert [item.recommendation for item in listing.items] == [panel["r"][0]]
+
+
+def test_decisions_take_items_off_later_lists_and_not_accepted_ones_stay(panel):
+    r1, r2, r3, r4 = panel["r"]
+    november = panel["meetings"][DAY(2021, 11, 4)]
+    decisions_record(
+        meeting=november,
+        by=None,
+        decisions={
+            f"r{r1.pk}": (D.ACCEPTED_COMPLETE, ""),
+            f"r{r2.pk}": (D.CARRIED_FORWARD, ""),
+            f"r{r3.pk}": (D.NOT_ACCEPTED, "The data was incomplete."),
+            f"r{r4.pk}": (D.REJECTION_REPORTED, ""),
+        },
+    )
+    later = monitoring_list(panel["meetings"][DAY(2021, 11, 25)])
+    assert [item.recommendation for item in later.items] == [r2, r3]
+    # The meeting that decided still shows every item, with its decision.
+    decided = {item.recommendation: item.decision.decision for item in monitoring_list(november).items}
+    assert decided == {r1: D.ACCEPTED_COMPLETE, r2: D.CARRIED_FORWARD, r3: D.NOT_ACCEPTED, r4: D.REJECTION_REPORTED}
+
+
+def test_the_list_as_at_a_past_meeting_stays_the_same_after_later_changes(panel):
+    r1, r2, r3, r4 = panel["r"]
+    november = panel["meetings"][DAY(2021, 11, 4)]
+    before = snapshot(november)
+    # Later: an update, a decision at the next meeting, a new recommendation, a new action.
+    report(panel["a"][1], DAY(2021, 11, 10), ActionStatus.COMPLETE, Rag.BLUE, "Done after the meeting.")
+    decisions_record(
+        meeting=panel["meetings"][DAY(2021, 11, 25)], by=None, decisions={f"r{r1.pk}": (D.ACCEPTED_COMPLETE, "")}
+    )
+    new_source = SourceFactory(
+        made_by=panel["body"], meeting=panel["meetings"][DAY(2021, 11, 25)], date=DAY(2021, 11, 25)
+    )
+    RecommendationFactory(source=new_source)
+    ActionFactory(plan=panel["plan"], recommendation=r2, created_at=noon(DAY(2021, 11, 20)))
+    assert snapshot(november) == before
+
+
+class TestRecordingRules:
+    def test_a_decision_the_rules_refuse_saves_nothing(self, panel):
+        r1, r2, r3, r4 = panel["r"]
+        meeting = panel["meetings"][DAY(2021, 11, 4)]
+        with pytest.raises(DecisionsInvalid) as invalid:
+            decisions_record(
+                meeting=meeting,
+                by=None,
+                decisions={
+                    f"r{r1.pk}": (D.ACCEPTED_COMPLETE, ""),
+                    f"r{r2.pk}": (D.ACCEPTED_COMPLETE, ""),  # outstanding: cannot be accepted
+                },
+            )
+        assert invalid.value.errors == {
+            f"r{r2.pk}": "Only an item reported complete can be accepted or not accepted as complete"
+        }
+        assert not MonitoringDecision.objects.exists()
+
+    def test_an_item_not_on_the_list_is_refused(self, panel):
+        other = RecommendationFactory()
+        with pytest.raises(DecisionsInvalid):
+            decisions_record(
+                meeting=panel["meetings"][DAY(2021, 11, 4)],
+                by=None,
+                decisions={f"r{other.pk}": (D.CARRIED_FORWARD, "")},
+            )
+
+    def test_changing_and_clearing_a_decision(self, panel):
+        r1 = panel["r"][0]
+        meeting = panel["meetings"][DAY(2021, 11, 4)]
+        decisions_record(meeting=meeting, by=None, decisions={f"r{r1.pk}": (D.CARRIED_FORWARD, "")})
+        decisions_record(meeting=meeting, by=None, decisions={f"r{r1.pk}": (D.ACCEPTED_COMPLETE, "")})
+        assert MonitoringDecision.objects.get().decision == D.ACCEPTED_COMPLETE
+        decisions_record(meeting=meeting, by=None, decisions={f"r{r1.pk}": ("", "")})
+        assert not MonitoringDecision.objects.exists()
+
+
+@pytest.fixture
+def support_client(client):
+    user = UserFactory()
+    user.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
+    PersonFactory(user=user, name="Emily Goodwin")
+    client.force_login(user)
+    return client
+
+
+def url(meeting):
+    return reverse("meeting_monitoring", args=[meeting.pk])
+
+
+class TestPage:
+    def test_democratic_support_records_the_decisions(self, panel, support_client):
+        r1, r2, r3, r4 = panel["r"]
+        meeting = panel["meetings"][DAY(2021, 11, 4)]
+        response = support_client.post(
+            url(meeting),
+            {
+                f"decision_r{r1.pk}": D.ACCEPTED_COMPLETE,
+                f"decision_r{r3.pk}": D.NOT_ACCEPTED,
+                f"comment_r{r3.pk}": "Send the full data.",
+                f"decision_r{r4.pk}": D.REJECTION_REPORTED,
+            },
+        )
+        assert response.status_code == 302
+        decision = MonitoringDecision.objects.get(recommendation=r3)
+        assert decision.comment == "Send the full data." and decision.recorded_by.name == "Emily Goodwin"
+        page = support_client.get(url(panel["meetings"][DAY(2021, 11, 25)])).content.decode()
+        assert "Engage with Oasis Community Learning." in page and "Circulate attendance data." in page
+        assert "Lobby the Government" not in page and "Fund a new team." not in page
+
+    def test_form_offers_only_the_decisions_the_rules_allow(self, panel, support_client):
+        r2 = panel["r"][1]
+        form = support_client.get(url(panel["meetings"][DAY(2021, 11, 4)])).context["form"]
+        assert [value for value, _ in form.fields[f"decision_r{r2.pk}"].choices] == ["", D.CARRIED_FORWARD]
+
+    @pytest.mark.parametrize(
+        ("fields", "message"),
+        [
+            ({"decision": D.NOT_ACCEPTED}, "Say why the panel does not accept the item as complete"),
+            ({"decision": "approved"}, "Choose one of the decisions offered"),
+            ({"decision": D.NOT_ACCEPTED, "comment": "x" * 4001}, "4,000 characters or fewer"),
+        ],
+    )
+    def test_bad_input_gets_a_message_and_changes_nothing(self, panel, support_client, fields, message):
+        r3 = panel["r"][2]
+        data = {f"{name}_r{r3.pk}": value for name, value in fields.items()}
+        response = support_client.post(url(panel["meetings"][DAY(2021, 11, 4)]), data)
+        assert response.status_code == 400
+        assert message in response.content.decode()
+        assert not MonitoringDecision.objects.exists()
+
+    def test_panel_member_reads_the_list_but_cannot_record(self, panel, client):
+        member = PersonFactory(user=UserFactory())
+        Membership.objects.create(body=panel["body"], person=member, role="member")
+        client.force_login(member.user)
+        meeting = panel["meetings"][DAY(2021, 11, 4)]
+        response = client.get(url(meeting))
+        assert response.status_code == 200 and response.context["form"] is None
+        r1 = panel["r"][0]
+        assert client.post(url(meeting), {f"decision_r{r1.pk}": D.ACCEPTED_COMPLETE}).status_code == 403
+        assert not MonitoringDecision.objects.exists()
+
+    def test_csrf_token_is_required(self, panel):
+        user = UserFactory(is_superuser=True)
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(user)
+        r1 = panel["r"][0]
+        response = client.post(url(panel["meetings"][DAY(2021, 11, 4)]), {f"decision_r{r1.pk}": D.ACCEPTED_COMPLETE})
+        assert response.status_code == 403
+        assert not MonitoringDecision.objects.exists()
+
+    def test_query_count_does_not_grow_with_items(self, panel, support_client):
+        meeting = panel["meetings"][DAY(2021, 11, 4)]
+        source = panel["r"][1].source
+
+        def count():
+            with CaptureQueriesContext(connection) as context:
+                assert support_client.get(url(meeting)).status_code == 200
+            return len(context.captured_queries)
+
+        def add(n):
+            for _ in range(n):
+                recommendation = RecommendationFactory(source=source)
+                action = ActionFactory(
+                    plan=panel["plan"], recommendation=recommendation, created_at=noon(DAY(2021, 10, 1))
+                )
+                report(action, DAY(2021, 10, 5), ActionStatus.IN_PROGRESS, Rag.AMBER)
+
+        add(6)
+        few = count()
+        add(190)
+        assert count() == few
