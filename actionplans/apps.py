@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ActionPlansConfig(AppConfig):
     name = "actionplans"
     verbose_name = "Action plans"
+
+    def ready(self):
+        # Connects the handler that stamps each session with its sign-in time, so the
+        # absolute session lifetime counts from the real sign-in on every process.
+        from actionplans import session_security  # noqa: F401

@@ -5,6 +5,7 @@ defaults suit a developer's machine (DEBUG on, SQLite file). Production sets
 DEBUG=false, a real SECRET_KEY, ALLOWED_HOSTS and DATABASE_URL.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -32,6 +33,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "axes",
     "django_filters",
     "django_tables2",
     "simple_history",
@@ -49,9 +51,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "actionplans.session_security.SessionSecurityMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "actionplans.urls"
@@ -84,6 +89,13 @@ DATABASES = {
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# --- Sign-in security: authentication, sessions, lockout, e-mail ---------------
+# Django checks the password; django-axes (first backend) refuses sign-in while a
+# username is locked out from an IP address.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
@@ -94,6 +106,77 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+
+def _at_least_one(name: str, value: int) -> int:
+    if value < 1:
+        raise ImproperlyConfigured(f"{name} must be 1 or more, not {value}")
+    return value
+
+
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for one username
+# from one IP address, that pair is locked out for AXES_COOLOFF_MINUTES. Locking the
+# pair, not the address, means one attacker cannot lock out a whole office that
+# shares an address, nor lock a person out from everywhere by guessing their username.
+# Each failure while locked out starts the cool-off again; a successful sign-in
+# clears the failures of that pair. Attempts are kept in the database.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_FAILURE_LIMIT = _at_least_one("AXES_FAILURE_LIMIT", env_int("AXES_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = datetime.timedelta(
+    minutes=_at_least_one("AXES_COOLOFF_MINUTES", env_int("AXES_COOLOFF_MINUTES", 30))
+)
+AXES_RESET_ON_SUCCESS = True
+# To lift a lockout early: python manage.py axes_reset_username USERNAME. (axes' admin
+# pages are off: they have no add form, which tests/test_pages.py expects of every admin.)
+AXES_ENABLE_ADMIN = False
+# The lockout page (HTTP 429): actionplans.errors.lockout renders this template and
+# adds the time the person can try again.
+AXES_LOCKOUT_TEMPLATE = "axes/lockout.html"
+AXES_LOCKOUT_CALLABLE = "actionplans.errors.lockout"
+# The client's address. django-ipware is not installed, so axes would read
+# REMOTE_ADDR, which behind a reverse proxy is the proxy's. TRUSTED_PROXY_COUNT says
+# how many proxies of ours append to X-Forwarded-For; the address is read from the
+# right of that header, skipping only entries our proxies wrote, so a client cannot
+# choose its own address (see actionplans.session_security.client_ip_address).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
+AXES_CLIENT_IP_CALLABLE = "actionplans.session_security.client_ip_address"
+
+# Sessions (actionplans.session_security.SessionSecurityMiddleware): signed out after
+# SESSION_IDLE_TIMEOUT_MINUTES without a request, and SESSION_ABSOLUTE_TIMEOUT_HOURS
+# after signing in whatever the activity. Django gives a new session key at sign-in.
+SESSION_IDLE_TIMEOUT_MINUTES = _at_least_one(
+    "SESSION_IDLE_TIMEOUT_MINUTES", env_int("SESSION_IDLE_TIMEOUT_MINUTES", 60)
+)
+SESSION_ABSOLUTE_TIMEOUT_HOURS = _at_least_one(
+    "SESSION_ABSOLUTE_TIMEOUT_HOURS", env_int("SESSION_ABSOLUTE_TIMEOUT_HOURS", 12)
+)
+# The session row and cookie last no longer than the absolute lifetime, and the cookie
+# goes when the browser closes (shared computers in council offices).
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT_HOURS * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+
+# A password-reset link works once, for an hour (the e-mail says so).
+PASSWORD_RESET_TIMEOUT = 60 * 60
+
+# E-mail (password reset): printed to the console unless EMAIL_HOST is set.
+EMAIL_HOST = env_str("EMAIL_HOST")
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    EMAIL_TIMEOUT = 30
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# A form sent without a valid CSRF token gets our page, not Django's.
+CSRF_FAILURE_VIEW = "actionplans.errors.csrf_failure"
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
