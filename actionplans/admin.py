@@ -1,7 +1,17 @@
 from django.contrib import admin
 from django.db import models
+from simple_history.admin import SimpleHistoryAdmin
 
-from actionplans.models import Action, ActionComment, Plan, ProgressUpdate, TargetDateRevision
+from actionplans.models import (
+    Action,
+    ActionComment,
+    MonitoringDecision,
+    Plan,
+    ProgressUpdate,
+    SentReminder,
+    TargetDateRevision,
+    UpdateRound,
+)
 
 
 class ActionInline(admin.TabularInline):
@@ -13,7 +23,7 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SimpleHistoryAdmin):
     list_display = ["title", "owning_body", "lead", "status"]
     list_filter = ["status", "owning_body"]
     list_select_related = ["owning_body", "lead"]
@@ -35,7 +45,7 @@ class ProgressUpdateInline(admin.StackedInline):
 
 
 @admin.register(Action)
-class ActionAdmin(admin.ModelAdmin):
+class ActionAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "plan", "position", "lead", "target_date", "target_date_text"]
     list_filter = ["plan"]
     list_select_related = ["plan", "lead"]
@@ -46,7 +56,7 @@ class ActionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ProgressUpdate)
-class ProgressUpdateAdmin(admin.ModelAdmin):
+class ProgressUpdateAdmin(SimpleHistoryAdmin):
     list_display = ["action", "reported_at", "status", "rag", "author"]
     list_filter = ["status", "rag", "action__plan"]
     list_select_related = ["action", "author"]
@@ -66,9 +76,36 @@ class TargetDateRevisionAdmin(admin.ModelAdmin):
 
 
 @admin.register(ActionComment)
-class ActionCommentAdmin(admin.ModelAdmin):
+class ActionCommentAdmin(SimpleHistoryAdmin):
     list_display = ["action", "author", "created_at"]
     list_select_related = ["action", "author"]
     search_fields = ["text", "action__description"]
     raw_id_fields = ["action"]
     autocomplete_fields = ["author"]
+
+
+@admin.register(MonitoringDecision)
+class MonitoringDecisionAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "recommendation", "action", "decision", "recorded_by", "recorded_at"]
+    list_filter = ["decision", "meeting__body"]
+    list_select_related = ["meeting__body", "recommendation", "action", "recorded_by"]
+    search_fields = ["comment", "recommendation__text", "action__description"]
+    raw_id_fields = ["meeting", "recommendation", "action"]
+    autocomplete_fields = ["recorded_by"]
+
+
+@admin.register(UpdateRound)
+class UpdateRoundAdmin(SimpleHistoryAdmin):
+    list_display = ["meeting", "deadline", "started_by", "started_at"]
+    list_select_related = ["meeting__body", "started_by"]
+    raw_id_fields = ["meeting"]
+    autocomplete_fields = ["started_by"]
+
+
+@admin.register(SentReminder)
+class SentReminderAdmin(admin.ModelAdmin):
+    list_display = ["kind", "person", "sent_at", "update_round"]
+    list_filter = ["kind"]
+    list_select_related = ["person", "update_round__meeting"]
+    search_fields = ["key", "person__name", "person__email"]
+    raw_id_fields = ["person", "update_round", "sent_by"]

@@ -8,7 +8,28 @@ row such a call writes, attributed to the signed-in user of the request
 (HistoryRequestMiddleware) like any other change.
 """
 
+from collections import defaultdict
+
 from django.db import models, transaction
+
+
+def record_links(model, history_rows) -> None:
+    """bulk_history_create() copies an object's fields but not its many-to-many links; copy
+    the links too, as a save does, so a bulk write does not show every link as removed."""
+    history_model = model.history.model
+    pk_name = model._meta.pk.attname
+    for field in getattr(history_model, "_history_m2m_fields", ()):
+        links_model = getattr(history_model, field.name).model
+        through = field.remote_field.through
+        own = field.m2m_field_name()
+        links = defaultdict(list)
+        for row in through.objects.filter(**{f"{own}_id__in": {getattr(r, pk_name) for r in history_rows}}):
+            links[getattr(row, f"{own}_id")].append(row)
+        links_model.objects.bulk_create(
+            links_model(history=history, **{f.attname: getattr(link, f.attname) for f in through._meta.fields})
+            for history in history_rows
+            for link in links[getattr(history, pk_name)]
+        )
 
 
 class AuditedQuerySet(models.QuerySet):
@@ -18,7 +39,7 @@ class AuditedQuerySet(models.QuerySet):
             count = super().update(**kwargs)
             if pks:
                 changed = list(self.model._default_manager.using(self.db).filter(pk__in=pks))
-                self.model.history.bulk_history_create(changed, update=True)
+                record_links(self.model, self.model.history.bulk_history_create(changed, update=True))
         return count
 
     update.alters_data = True
@@ -28,7 +49,7 @@ class AuditedQuerySet(models.QuerySet):
         with transaction.atomic(using=self.db):
             count = super().bulk_update(objs, fields, batch_size=batch_size)
             if objs:
-                self.model.history.bulk_history_create(objs, update=True)
+                record_links(self.model, self.model.history.bulk_history_create(objs, update=True))
         return count
 
     bulk_update.alters_data = True

@@ -1,17 +1,18 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from partners.models import Attendance, Body, Meeting, Membership, Organisation, Person
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SimpleHistoryAdmin):
     list_display = ["name", "short_name", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "short_name"]
 
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SimpleHistoryAdmin):
     list_display = ["display_name", "job_title", "organisation", "email", "user"]
     list_filter = ["organisation__kind", "organisation"]
     list_select_related = ["organisation", "user"]
@@ -31,7 +32,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Body)
-class BodyAdmin(admin.ModelAdmin):
+class BodyAdmin(SimpleHistoryAdmin):
     list_display = ["name", "kind", "organisation"]
     list_filter = ["kind"]
     list_select_related = ["organisation"]
@@ -41,7 +42,7 @@ class BodyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(SimpleHistoryAdmin):
     list_display = ["person", "body", "role", "representing"]
     list_filter = ["role", "body"]
     list_select_related = ["person", "body"]
@@ -56,7 +57,7 @@ class AttendanceInline(admin.TabularInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(admin.ModelAdmin):
+class MeetingAdmin(SimpleHistoryAdmin):
     list_display = ["date", "body", "time", "venue"]
     list_filter = ["body"]
     list_select_related = ["body"]

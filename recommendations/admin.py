@@ -1,4 +1,5 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
 from recommendations.models import Recommendation, Source
 
@@ -12,7 +13,7 @@ class RecommendationInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SimpleHistoryAdmin):
     list_display = ["title", "reference", "kind", "made_by", "date"]
     list_filter = ["kind", "made_by"]
     list_select_related = ["made_by"]
@@ -34,7 +35,7 @@ class ChildRecommendationInline(admin.TabularInline):
 
 
 @admin.register(Recommendation)
-class RecommendationAdmin(admin.ModelAdmin):
+class RecommendationAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "source", "position", "group", "response_decision", "lead"]
     list_filter = ["response_decision", "source"]
     list_select_related = ["source", "lead", "parent"]

@@ -6,7 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from actionplans.models import Action, Plan, ProgressUpdate
+from actionplans.models import Action, ActionComment, Plan, ProgressUpdate
+from actionplans.monitoring import UpdateRound
 from actionplans.rag import ActionStatus, Rag
 from partners.models import (
     Attendance,
@@ -145,3 +146,34 @@ class AttendanceFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     person = factory.SubFactory(PersonFactory)
     status = AttendanceStatus.PRESENT
+
+
+class ActionCommentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ActionComment
+
+    action = factory.SubFactory(ActionFactory)
+    author = factory.SubFactory(PersonFactory)
+    text = "When will the Panel see the findings?"
+
+
+class SupportUserFactory(UserFactory):
+    """A login in the democratic support group, who manages plans, people and bodies."""
+
+    @factory.post_generation
+    def support_group(obj, create, extracted, **kwargs):
+        if create:
+            from django.contrib.auth.models import Group
+
+            from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
+
+            obj.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
+
+
+class UpdateRoundFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = UpdateRound
+
+    meeting = factory.SubFactory(MeetingFactory)
+    deadline = factory.LazyAttribute(lambda update_round: update_round.meeting.date - datetime.timedelta(days=7))
+    started_at = factory.LazyFunction(timezone.now)

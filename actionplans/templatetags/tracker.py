@@ -1,7 +1,8 @@
-"""Template tags shared by every page: RAG tags and GOV.UK form widgets."""
+"""Template tags shared by every page: RAG tags, GOV.UK form widgets and the change history."""
 
 from django import forms, template
 
+from actionplans import history
 from actionplans.rag import Assessment, Rag, rag_css_class, rag_label
 
 register = template.Library()
@@ -46,3 +47,19 @@ def govuk_widget(field: forms.BoundField):
     if describedby := govuk_describedby(field):
         attrs["aria-describedby"] = describedby
     return field.as_widget(attrs=attrs)
+
+
+# How many entries of the change history an object's page shows.
+CHANGE_HISTORY_LIMIT = 50
+
+
+@register.inclusion_tag("includes/change_history.html")
+def change_history(obj, limit: int = CHANGE_HISTORY_LIMIT):
+    """The "Change history" section of an object's page: who changed what and when, newest
+    first, with what belongs to the object (a plan's actions, an action's updates and comments,
+    memberships). See actionplans.history for what it costs in queries."""
+    return {
+        "entries": history.activity(obj, limit=limit),
+        "object_name": obj._meta.verbose_name,
+        "has_related": type(obj) in history.MERGED_MODELS,
+    }
