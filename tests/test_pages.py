@@ -376,12 +376,13 @@ def test_plan_page_query_count_does_not_grow_with_actions(logged_in_client, worl
     plan = world["plan"]
     add_actions(plan, 10, recommendation=world["later"])
     # access check: the plan, the viewer's groups; then the plan, its sources, recommendations,
-    # actions with RAG, further people, partners
-    with django_assert_num_queries(BASE_QUERIES + 8):
+    # actions with RAG, further people, partners; 10 for the change history of the plan and its
+    # actions (records, previous records and links of each, names of related objects)
+    with django_assert_num_queries(BASE_QUERIES + 18):
         logged_in_client.get(plan.get_absolute_url())
     add_actions(plan, 90, recommendation=world["later"])
     add_actions(plan, 10)
-    with django_assert_num_queries(BASE_QUERIES + 8):
+    with django_assert_num_queries(BASE_QUERIES + 18):
         response = logged_in_client.get(plan.get_absolute_url())
     assert response.context["page"].summary.total == 113
 
@@ -402,11 +403,12 @@ def test_home_query_count_does_not_grow_with_plans(logged_in_client, world, djan
 def test_person_page_query_count_does_not_grow_with_actions(logged_in_client, world, django_assert_num_queries):
     person = world["lead"]
     add_actions(world["plan"], 10, person=person)
-    # person, bodies they sit on, their actions with RAG
-    with django_assert_num_queries(BASE_QUERIES + 3):
+    # the viewer's groups; person, bodies they sit on, their actions with RAG; 4 for the change
+    # history of the person and their memberships
+    with django_assert_num_queries(BASE_QUERIES + 8):
         logged_in_client.get(person.get_absolute_url())
     add_actions(world["plan"], 90, person=person)
-    with django_assert_num_queries(BASE_QUERIES + 3):
+    with django_assert_num_queries(BASE_QUERIES + 8):
         response = logged_in_client.get(person.get_absolute_url())
     assert len(response.context["page"].actions) == 102
 
@@ -483,12 +485,19 @@ def test_plan_page_shows_recommendations_of_a_source_the_plan_does_not_list(logg
     ("page", "queries"),
     [
         # access check: the action with its plan, the viewer's groups; then the action with RAG, plan,
-        # recommendation, source; further people; partners; updates; target revisions; comments
-        ("action", 8),
-        ("source", 4),  # source with body and meeting; plans; recommendations; their actions with RAG
-        ("recommendation", 3),  # recommendation with source, parents, lead; children; actions with RAG
-        ("body", 5),  # body; members; meetings; plans; sources
-        ("meeting", 3),  # meeting with body; attendance with people; sources
+        # recommendation, source; further people; partners; updates; target revisions; comments;
+        # 9 for the change history of the action, its updates and comments
+        ("action", 17),
+        # the viewer's groups, the source; its plans; recommendations; their actions with RAG;
+        # 3 for its change history
+        ("source", 8),
+        # the viewer's groups, the recommendation with source, parents, lead; children; actions with
+        # RAG; 3 for its change history
+        ("recommendation", 7),
+        # the viewer's groups; body; members; meetings; plans; sources; 4 for the change history of
+        # the body and its memberships
+        ("body", 10),
+        ("meeting", 4),  # the viewer's groups; meeting with body; attendance with people; sources
     ],
 )
 def test_other_pages_query_counts(logged_in_client, world, django_assert_num_queries, page, queries):
