@@ -24,6 +24,7 @@ from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
 from actionplans.target_dates import parse_target_date
 from partners.models import Attendance, Body, Meeting, Membership, Organisation, Person
 from recommendations.models import Recommendation, Source
+from recommendations.responses import default_response_due_date, report_date_of
 
 DEMO_DIR = Path(settings.BASE_DIR) / "fixtures" / "demo"
 ILLUSTRATIVE_PREFIX = "Illustrative demo update (not in the source paper): "
@@ -276,7 +277,8 @@ class DemoLoader:
                 response_text=response.get("text", "") or "",
                 responding_body=self.body(response.get("body")),
                 response_date=_as_date(response.get("date")),
-                response_due_date=_as_date(response.get("due_date")),
+                response_due_date=_as_date(response.get("due_date"))
+                or default_response_due_date(report_date_of(source)),
             )
             _saved(recommendation, self.report, "recommendations", True)
         if entry.get("key"):

@@ -227,9 +227,20 @@ LOGGING = {
 # An open action with no progress update for longer than this many days is
 # flagged "update due" (see actionplans/rag.py).
 TRACKER_REPORTING_CYCLE_DAYS = env_int("TRACKER_REPORTING_CYCLE_DAYS", 90)
+# The executive's response to recommendations is due this many months after the report
+# (two, as the scrutiny regulations expect).
+TRACKER_RESPONSE_DUE_MONTHS = env_int("TRACKER_RESPONSE_DUE_MONTHS", 2)
 # The date the whole app is viewed "as at". Unset in production (every page then
 # uses today's date); the demo sets it to the date of its newest paper, because
 # the papers are historic (see README).
 TRACKER_AS_AT = env_date("TRACKER_AS_AT")
 # The name shown in the header of every page and on published papers.
 TRACKER_SERVICE_NAME = env_str("TRACKER_SERVICE_NAME", "Partnership action plan tracker")
+# The address people reach the tracker at, for the links in e-mails (the daily
+# reminders have no request to take it from).
+TRACKER_BASE_URL = env_str("TRACKER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Reminders (manage.py send_reminders): an open action is "due soon" this many days
+# before its target date; officers who have not yet updated for an update round are
+# reminded this many days before its deadline.
+TRACKER_REMINDER_DUE_SOON_DAYS = env_int("TRACKER_REMINDER_DUE_SOON_DAYS", 14)
+TRACKER_ROUND_DEADLINE_REMINDER_DAYS = env_int("TRACKER_ROUND_DEADLINE_REMINDER_DAYS", 3)

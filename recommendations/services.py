@@ -19,6 +19,7 @@ from actionplans.concurrency import save_if_unchanged
 from partners.models import Body, Meeting, Person
 from recommendations import rules
 from recommendations.models import Recommendation, Source
+from recommendations.responses import default_response_due_date, report_date_of
 
 
 class DeletionRefused(Exception):
@@ -119,6 +120,7 @@ def recommendation_create(
         text=text.strip(),
         current_activity=current_activity.strip(),
         lead=lead,
+        response_due_date=default_response_due_date(report_date_of(source)),
     )
     _check(rules.parent_errors(recommendation=recommendation, source=source, parent=parent))
     with transaction.atomic():
