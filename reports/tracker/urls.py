@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from reports.tracker import views
+
+urlpatterns = [
+    path("tracker/", views.tracker, name="tracker"),
+    path("plans/<int:pk>/tracker/", views.plan_tracker, name="plan_tracker"),
+]

@@ -1,0 +1,199 @@
+"""The tracker table's filters: a GET form, so every view of the table is a link to share.
+
+Choices come only from what the viewer may read, and none of them lists every person or
+organisation: the lead officer is typed (or comes as a person id, `lead_id`, from links on a
+person's page), and partner organisations are those partnering some action the viewer reads.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import dateformat
+
+from actionplans.models import Action, Plan
+from actionplans.permissions import Viewer, readable_plans
+from actionplans.rag import NOT_REPORTED_LABEL, ActionStatus, Rag
+from partners.models import Body, Organisation, Person
+from recommendations.models import ResponseDecision, Source
+from reports.tracker.search import search_actions
+
+DATE_FORMAT = "%d/%m/%Y"
+DATE_HINT = "For example, 31/03/2022"
+NOT_REPORTED = "none"
+RAG_CHOICES = [(rag.value, rag.label) for rag in Rag] + [(NOT_REPORTED, NOT_REPORTED_LABEL)]
+YES, NO = "yes", "no"
+YES_NO_CHOICES = [(YES, "Yes"), (NO, "No")]
+
+
+def _date_filter(lookup_expr: str, label: str, name: str) -> django_filters.DateFilter:
+    return django_filters.DateFilter(
+        field_name="target_date",
+        lookup_expr=lookup_expr,
+        label=label,
+        input_formats=[DATE_FORMAT],
+        help_text=DATE_HINT,
+        error_messages={"invalid": f"Enter a real date for ‘{name}’, like 31/03/2022"},
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "inputmode": "numeric"}),
+    )
+
+
+class TrackerFilterForm(forms.Form):
+    def clean(self):
+        cleaned_data = super().clean()
+        start, end = cleaned_data.get("target_from"), cleaned_data.get("target_to")
+        if start and end and start > end:
+            self.add_error("target_to", "The ‘to’ date must be the same as or after the ‘from’ date")
+        if "lead_id" in self.errors:
+            # A hidden field, set by links from a person's page: say so at the top of the page.
+            self.add_error(None, "The lead officer in this link was not found. Clear the filters and search by name.")
+        return cleaned_data
+
+
+class TrackerFilterSet(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label="Search",
+        method="filter_text",
+        max_length=200,
+        help_text="Words in an action, its success criteria or milestones, or its recommendation",
+    )
+    plan = django_filters.ModelChoiceFilter(label="Plan", queryset=Plan.objects.none(), empty_label="All plans")
+    source = django_filters.ModelChoiceFilter(
+        label="Source", field_name="recommendation__source", queryset=Source.objects.none(), empty_label="All sources"
+    )
+    body = django_filters.ModelChoiceFilter(
+        label="Body that owns the plan",
+        field_name="plan__owning_body",
+        queryset=Body.objects.none(),
+        empty_label="All bodies",
+    )
+    rag = django_filters.MultipleChoiceFilter(
+        label="RAG", choices=RAG_CHOICES, method="filter_rag", distinct=False, widget=forms.CheckboxSelectMultiple
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label="Status",
+        choices=ActionStatus.choices,
+        method="filter_status",
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    overdue = django_filters.ChoiceFilter(
+        label="Overdue", choices=YES_NO_CHOICES, method="filter_flag", empty_label="Any"
+    )
+    update_due = django_filters.ChoiceFilter(
+        label="Update due", choices=YES_NO_CHOICES, method="filter_flag", empty_label="Any"
+    )
+    lead = django_filters.CharFilter(
+        label="Lead officer", method="filter_lead_name", max_length=150, help_text="All or part of their name"
+    )
+    lead_id = django_filters.ModelChoiceFilter(
+        field_name="lead", queryset=Person.objects.all(), widget=forms.HiddenInput, label="Lead officer"
+    )
+    partner = django_filters.ModelChoiceFilter(
+        label="Partner organisation",
+        field_name="partners",
+        queryset=Organisation.objects.none(),
+        empty_label="All partners",
+    )
+    target_from = _date_filter("gte", "Target date from", "target date from")
+    target_to = _date_filter("lte", "Target date to", "target date to")
+    decision = django_filters.ChoiceFilter(
+        label="Response to the recommendation",
+        field_name="recommendation__response_decision",
+        choices=ResponseDecision.choices,
+        empty_label="Any",
+    )
+
+    class Meta:
+        model = Action
+        fields: list[str] = []
+        form = TrackerFilterForm
+
+    def __init__(self, data=None, queryset=None, *, viewer: Viewer, scope: QuerySet, plan: Plan | None = None):
+        """`scope`: the actions the table draws from (tracker_scope), to limit the choices."""
+        super().__init__(data, queryset)
+        if plan is not None:
+            del self.filters["plan"], self.filters["body"]
+        else:
+            plans = readable_plans(viewer)
+            self.filters["plan"].queryset = plans.order_by("title")
+            self.filters["body"].queryset = Body.objects.filter(pk__in=plans.values("owning_body")).order_by("name")
+        self.filters["source"].queryset = Source.objects.filter(pk__in=scope.values("recommendation__source")).order_by(
+            "title"
+        )
+        self.filters["partner"].queryset = Organisation.objects.filter(pk__in=scope.values("partners")).order_by("name")
+
+    def filter_text(self, queryset, name, value):
+        return search_actions(queryset, value)
+
+    def filter_rag(self, queryset, name, values):
+        condition = Q(effective_rag__in=[value for value in values if value != NOT_REPORTED])
+        if NOT_REPORTED in values:
+            condition |= Q(effective_rag__isnull=True)
+        return queryset.filter(condition)
+
+    def filter_status(self, queryset, name, values):
+        """The status of the newest update; an action never reported on has not started."""
+        condition = Q(latest_status__in=values)
+        if ActionStatus.NOT_STARTED in values:
+            condition |= Q(latest_status__isnull=True)
+        return queryset.filter(condition)
+
+    def filter_flag(self, queryset, name, value):
+        return queryset.filter(**{f"is_{name}": value == YES})
+
+    def filter_lead_name(self, queryset, name, value):
+        """Matched as the lead's name is shown: their name, or their job title if unnamed."""
+        value = value.strip()
+        return queryset.filter(Q(lead__name__icontains=value) | Q(lead__name="", lead__job_title__icontains=value))
+
+    def active_filters(self) -> list[str]:
+        """The filters applied, in words, e.g. ["RAG Red", "lead ‘Sue Allan’"]. Needs is_valid()."""
+        data = self.form.cleaned_data
+        described = []
+        for name in self.filters:
+            value = data.get(name)
+            if value in (None, "", []):
+                continue
+            described.append(_describe(self.form.fields[name], name, value))
+        return described
+
+
+def _choice_labels(field: forms.ChoiceField, values) -> str:
+    """The labels of the chosen values, in the order the form lists them."""
+    return " or ".join(str(label) for value, label in field.choices if value in values)
+
+
+def _long_date(day: datetime.date) -> str:
+    return dateformat.format(day, "j F Y")
+
+
+def _describe(field: forms.Field, name: str, value) -> str:
+    match name:
+        case "q":
+            return f"matching ‘{value.strip()}’"
+        case "rag":
+            return f"RAG {_choice_labels(field, value)}"
+        case "status":
+            return f"status {_choice_labels(field, value)}"
+        case "overdue":
+            return "overdue" if value == YES else "not overdue"
+        case "update_due":
+            return "update due" if value == YES else "no update due"
+        case "lead":
+            return f"lead ‘{value.strip()}’"
+        case "lead_id":
+            return f"lead ‘{value.display_name}’"
+        case "body":
+            return f"plan owned by ‘{value}’"
+        case "target_from":
+            return f"target on or after {_long_date(value)}"
+        case "target_to":
+            return f"target on or before {_long_date(value)}"
+        case "decision":
+            return f"response {_choice_labels(field, [value])}"
+        case _:
+            return f"{name} ‘{value}’"

@@ -1,0 +1,148 @@
+"""The tracker table: one row an action, each cell rendered from the with_rag() annotations."""
+
+from __future__ import annotations
+
+import django_tables2 as tables
+from django.db.models import F, QuerySet, Value
+from django.db.models.functions import Coalesce, NullIf
+from django.template.defaultfilters import truncatewords
+from django.utils import dateformat, timezone
+from django.utils.html import format_html, format_html_join
+
+DESCRIPTION_WORDS = 20
+DATE_FORMAT = "j M Y"  # "1 Oct 2021": months shortened, as tables may
+# Each sortable column in words, for the table's caption.
+SORT_NAMES = {"plan": "plan", "lead": "lead", "target": "target date", "rag": "RAG", "last_update": "last update"}
+# Rows equal on the sorted column keep the order of the plans as printed.
+TIEBREAK = ("plan__title", "position", "pk")
+
+
+def _ordered(queryset: QuerySet, expression, descending: bool, *, nulls: str = "last"):
+    """Order by `expression`, then the plan order; rows without a value first or last as `nulls` says,
+    whatever the direction and the database."""
+    nulls_kwargs = {"nulls_last": True} if nulls == "last" else {"nulls_first": True}
+    expression = expression.desc(**nulls_kwargs) if descending else expression.asc(**nulls_kwargs)
+    return queryset.order_by(expression, *TIEBREAK), True
+
+
+class TrackerTable(tables.Table):
+    reference = tables.Column(verbose_name="Ref.", orderable=False, empty_values=())
+    description = tables.Column(verbose_name="Action", orderable=False)
+    plan = tables.Column(verbose_name="Plan")
+    recommendation = tables.Column(verbose_name="Recommendation", orderable=False, empty_values=())
+    lead = tables.Column(verbose_name="Lead", empty_values=())
+    target = tables.Column(verbose_name="Target date", accessor="target_date", empty_values=())
+    status = tables.Column(verbose_name="Status", accessor="latest_status", orderable=False, empty_values=())
+    rag = tables.TemplateColumn(
+        "{% load tracker %}{% rag_tag value %}", verbose_name="RAG", accessor="effective_rag", empty_values=()
+    )
+    last_update = tables.Column(verbose_name="Last update", accessor="last_update_at", empty_values=())
+    flags = tables.Column(verbose_name="Flags", accessor="pk", orderable=False, empty_values=())
+
+    class Meta:
+        template_name = "reports/tracker/table.html"
+        order_by_field = "sort"
+        page_field = "page"
+        empty_text = "No actions match these filters."
+
+    @property
+    def sorted_by(self) -> str:
+        """The sort in words, e.g. "target date, descending"; empty in the plans' own order."""
+        for column in self.columns:
+            if column.is_ordered:
+                direction = "descending" if column.order_by_alias.is_descending else "ascending"
+                return f"{SORT_NAMES[column.name]}, {direction}"
+        return ""
+
+    # --- cells ------------------------------------------------------------------------
+
+    def render_reference(self, record):
+        return format_html(
+            '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> action: {}</span></a>',
+            record.get_absolute_url(),
+            record.reference or "View",
+            truncatewords(record.description, 12),
+        )
+
+    def render_description(self, value):
+        return truncatewords(value, DESCRIPTION_WORDS)
+
+    def render_plan(self, record):
+        return format_html('<a class="govuk-link" href="{}">{}</a>', record.plan.get_absolute_url(), record.plan)
+
+    def render_recommendation(self, record):
+        recommendation = record.recommendation
+        if recommendation is None:
+            return format_html('<span class="app-secondary-text">{}</span>', "None: agreed at a meeting")
+        return format_html(
+            '{}<span class="govuk-!-display-block app-secondary-text">{}</span>',
+            recommendation.label or recommendation.short_text,
+            recommendation.source,
+        )
+
+    def render_lead(self, record):
+        lead = (
+            format_html('<a class="govuk-link" href="{}">{}</a>', record.lead.get_absolute_url(), record.lead)
+            if record.lead
+            else "Not named"
+        )
+        others = [person for person in record.supporting_officers.all() if person.pk != record.lead_id]
+        if not others:
+            return lead
+        names = format_html_join(", ", "{}", ((person,) for person in others))
+        return format_html('{}<span class="govuk-!-display-block app-secondary-text">With {}</span>', lead, names)
+
+    def render_target(self, record):
+        date = (
+            format_html('<span class="app-nowrap">{}</span>', dateformat.format(record.target_date, DATE_FORMAT))
+            if record.target_date
+            else "No date"
+        )
+        if not record.target_date_text:
+            return date
+        return format_html(
+            '{}<span class="govuk-!-display-block app-secondary-text">As printed: “{}”</span>',
+            date,
+            record.target_date_text,
+        )
+
+    def render_status(self, record):
+        return record.current_status_label
+
+    def render_last_update(self, value):
+        if not value:
+            return "Never"
+        return format_html(
+            '<span class="app-nowrap">{}</span>', dateformat.format(timezone.localtime(value), DATE_FORMAT)
+        )
+
+    def render_flags(self, record):
+        flags = [
+            label
+            for label, flagged in (
+                ("Overdue", record.is_overdue),
+                ("Update due", record.is_update_due),
+                ("Not yet reported", record.is_not_yet_reported),
+            )
+            if flagged
+        ]
+        return format_html_join("", '<span class="govuk-!-display-block">{}</span>', ((flag,) for flag in flags))
+
+    # --- sorting, in the database -----------------------------------------------------
+
+    def order_plan(self, queryset, is_descending):
+        return _ordered(queryset, F("plan__title"), is_descending)
+
+    def order_lead(self, queryset, is_descending):
+        # As the lead's name is shown: the job title of someone known only by their post.
+        return _ordered(queryset, Coalesce(NullIf("lead__name", Value("")), "lead__job_title"), is_descending)
+
+    def order_target(self, queryset, is_descending):
+        return _ordered(queryset, F("target_date"), is_descending)
+
+    def order_rag(self, queryset, is_descending):
+        return _ordered(queryset, F("rag_severity"), is_descending)
+
+    def order_last_update(self, queryset, is_descending):
+        # Never reported counts as the oldest update.
+        return _ordered(queryset, F("last_update_at"), is_descending, nulls="last" if is_descending else "first")
