@@ -15,6 +15,7 @@ urlpatterns = [
     path("my-actions/", views.my_actions, name="my_actions"),
     path("meetings/<int:pk>/monitoring/", meeting_views.meeting_monitoring, name="meeting_monitoring"),
     path("", include("reports.urls")),
+    path("", include("actionplans.editing.urls")),
     path("", include("recommendations.urls")),
     path("", include("partners.urls")),
     path("admin/", admin.site.urls),

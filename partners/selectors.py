@@ -4,10 +4,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count
 from django.shortcuts import get_object_or_404
 
 from actionplans.models import Action, Plan
-from partners.models import Attendance, AttendanceStatus, Body, Meeting, Membership, MembershipRole, Person
+from actionplans.permissions import Viewer, readable_plans, readable_sources
+from partners.models import (
+    Attendance,
+    AttendanceStatus,
+    Body,
+    Meeting,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Person,
+)
 from recommendations.models import Source
 
 _ROLE_ORDER = {role: index for index, role in enumerate(MembershipRole.values)}
@@ -28,12 +39,15 @@ class PersonPage:
     actions: list[Action]
 
 
-def person_page(*, person_id: int) -> PersonPage:
+def person_page(*, person_id: int, viewer: Viewer) -> PersonPage:
     """Queries: 1 person with organisation, 1 bodies they sit on, 1 their actions (as lead or
-    further responsible person) with RAG, plan and lead."""
+    further responsible person) with RAG, plan and lead, of the plans the viewer may read
+    (for someone other than a manager, +1 the bodies the viewer sits on)."""
     person = get_object_or_404(Person.objects.with_organisation(), pk=person_id)
     memberships = list(person.memberships.select_related("body").order_by("body__name"))
-    actions = list(Action.objects.for_person(person).select_related("lead__organisation"))
+    actions = list(
+        Action.objects.for_person(person).filter(plan__in=readable_plans(viewer)).select_related("lead__organisation")
+    )
     return PersonPage(person=person, memberships=memberships, actions=actions)
 
 
@@ -49,17 +63,41 @@ class BodyPage:
     sources: list[Source]
 
 
-def body_page(*, body_id: int) -> BodyPage:
+def body_page(*, body_id: int, viewer: Viewer) -> BodyPage:
     """Queries: 1 body with organisation, 1 members with organisations, 1 meetings,
-    1 plans it owns with their leads, 1 sources of recommendations it made."""
+    1 plans it owns that the viewer may read, with their leads, 1 sources of recommendations
+    it made that the viewer may read (for someone other than a manager, +1 the bodies the
+    viewer sits on)."""
     body = get_object_or_404(Body.objects.select_related("organisation"), pk=body_id)
-    memberships = list(body.memberships.select_related("person__organisation"))
+    plans = body.plans.filter(pk__in=readable_plans(viewer).values("pk"))
     return BodyPage(
         body=body,
-        memberships=_by_role(memberships),
+        memberships=body_members(body=body),
         meetings=list(body.meetings.order_by("-date")),
-        plans=list(body.plans.select_related("lead").order_by("title")),
-        sources=list(body.sources.order_by("-date", "title")),
+        plans=list(plans.select_related("lead").order_by("title")),
+        sources=list(body.sources.filter(pk__in=readable_sources(viewer).values("pk")).order_by("-date", "title")),
+    )
+
+
+def body_members(*, body: Body) -> list[Membership]:
+    """The members page: 1 query, members with their organisations, chair first."""
+    return _by_role(list(body.memberships.select_related("person__organisation")))
+
+
+# --- Organisations and bodies ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    organisations: list[Organisation]
+    bodies: list[Body]
+
+
+def directory_page() -> DirectoryPage:
+    """Queries: 1 organisations with how many people work for each, 1 bodies."""
+    return DirectoryPage(
+        organisations=list(Organisation.objects.annotate(people_count=Count("people")).order_by("name")),
+        bodies=list(Body.objects.select_related("organisation").order_by("name")),
     )
 
 
@@ -79,9 +117,10 @@ class MeetingPage:
     sources: list[Source]
 
 
-def meeting_page(*, meeting_id: int) -> MeetingPage:
+def meeting_page(*, meeting_id: int, viewer: Viewer) -> MeetingPage:
     """Queries: 1 meeting with its body, 1 attendance with people and organisations,
-    1 sources of recommendations made at it."""
+    1 sources of recommendations made at it that the viewer may read (for someone other
+    than a manager, +1 the bodies the viewer sits on)."""
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=meeting_id)
     attendances = list(meeting.attendances.select_related("person__organisation").order_by("pk"))
     groups = [
@@ -91,5 +130,9 @@ def meeting_page(*, meeting_id: int) -> MeetingPage:
     return MeetingPage(
         meeting=meeting,
         attendance=[group for group in groups if group.attendances],
-        sources=list(meeting.sources.select_related("made_by").order_by("title")),
+        sources=list(
+            meeting.sources.filter(pk__in=readable_sources(viewer).values("pk"))
+            .select_related("made_by")
+            .order_by("title")
+        ),
     )

@@ -3,7 +3,19 @@ from django.urls import path
 from partners import views
 
 urlpatterns = [
+    path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
+    path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),
+    path("organisations/", views.organisation_list, name="organisation_list"),
+    path("organisations/new/", views.organisation_create, name="organisation_create"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation_edit"),
+    path("bodies/new/", views.body_create, name="body_create"),
     path("bodies/<int:pk>/", views.body_detail, name="body_detail"),
+    path("bodies/<int:pk>/edit/", views.body_edit, name="body_edit"),
+    path("bodies/<int:pk>/members/", views.body_members, name="body_members"),
+    path("bodies/<int:body_pk>/members/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
+    path("bodies/<int:body_pk>/members/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
+    path("bodies/<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
 ]
