@@ -4,8 +4,9 @@ from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 
+from actionplans import rag
 from actionplans.meeting_list import DecisionsInvalid, decisions_record, monitoring_list
-from actionplans.monitoring import SignOffDecision
+from actionplans.monitoring import SignOffDecision, UpdateRound
 from actionplans.permissions import directory_access, viewer_for
 from partners.models import Meeting
 
@@ -77,6 +78,8 @@ def meeting_monitoring(request, pk: int):
         "form": form,
         "rows_by_group": [(group, [row for row in rows if row[0] in group.items]) for group in listing.groups],
         "decision_choices": SignOffDecision,
+        "update_round": UpdateRound.objects.filter(meeting=meeting).first(),
+        "may_start_round": access.edit and meeting.date >= rag.today(),
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "actionplans/meeting_monitoring.html", context, status=status)

@@ -1,0 +1,495 @@
+"""Update rounds: starting one e-mails every officer with an item on the meeting's list once;
+the round's page shows who has updated since it started; reminders go to the rest."""
+
+import datetime
+import re
+from smtplib import SMTPException
+from unittest import mock
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core import mail
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from actionplans import rounds
+from actionplans.monitoring import ReminderKind, SentReminder, UpdateRound
+from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
+from actionplans.rag import ActionStatus, Rag
+from partners.models import Membership
+from tests.factories import (
+    ActionFactory,
+    BodyFactory,
+    MeetingFactory,
+    PersonFactory,
+    PlanFactory,
+    ProgressUpdateFactory,
+    RecommendationFactory,
+    SourceFactory,
+    UpdateRoundFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.django_db
+BASE_URL = "https://tracker.example.org"
+LOCMEM = "django.core.mail.backends.locmem.EmailBackend.send_messages"
+
+
+@pytest.fixture(autouse=True)
+def tracker_settings(settings):
+    settings.TRACKER_BASE_URL = BASE_URL
+    settings.TRACKER_AS_AT = None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+def days(n):
+    return datetime.timedelta(days=n)
+
+
+@pytest.fixture
+def today():
+    return timezone.localdate()
+
+
+@pytest.fixture
+def world(today):
+    """A panel meeting in three weeks. On its list: a1 (Alice leads), a2 (Bob leads, Carol,
+    who has no e-mail address, is further responsible), a3 (Dan leads); a4 is complete, and
+    Erin's action belongs to another body's list."""
+    body = BodyFactory(name="Children and Families Scrutiny Panel")
+    meeting = MeetingFactory(body=body, date=today + days(21))
+    source = SourceFactory(made_by=body, date=today - days(60), title="Educational Attainment")
+    plan = PlanFactory(owning_body=body, title="Attainment action plan")
+    plan.sources.add(source)
+    people = {
+        "alice": PersonFactory(name="Alice Archer", email="alice@example.org"),
+        "bob": PersonFactory(name="Bob Brown", email="bob@example.org"),
+        "carol": PersonFactory(name="Carol Clark", email=""),
+        "dan": PersonFactory(name="Dan Dale", email="dan@example.org"),
+        "frank": PersonFactory(name="Frank Ford", email="frank@example.org"),
+        "erin": PersonFactory(name="Erin Evans", email="erin@example.org"),
+    }
+    recs = [RecommendationFactory(source=source, text=f"Recommendation {n}.") for n in range(4)]
+    a1 = ActionFactory(
+        plan=plan,
+        recommendation=recs[0],
+        reference="1.1",
+        description="Engage with Oasis Community Learning",
+        lead=people["alice"],
+        target_date=today + days(40),
+    )
+    a2 = ActionFactory(
+        plan=plan,
+        recommendation=recs[1],
+        reference="2.1",
+        description="Circulate attendance data",
+        lead=people["bob"],
+        target_date=today + days(50),
+    )
+    a2.supporting_officers.add(people["carol"])
+    a3 = ActionFactory(
+        plan=plan, recommendation=recs[2], reference="3.1", description="Brief head teachers", lead=people["dan"]
+    )
+    a4 = ActionFactory(
+        plan=plan, recommendation=recs[3], reference="4.1", description="Already done", lead=people["frank"]
+    )
+    ProgressUpdateFactory(
+        action=a1, reported_at=timezone.now() - days(10), status=ActionStatus.IN_PROGRESS, rag=Rag.GREEN
+    )
+    ProgressUpdateFactory(action=a4, reported_at=timezone.now() - days(10), status=ActionStatus.COMPLETE, rag=Rag.BLUE)
+    other_body = BodyFactory(name="Trust Board")
+    other_source = SourceFactory(made_by=other_body, date=today - days(60))
+    ActionFactory(
+        plan=PlanFactory(owning_body=other_body),
+        recommendation=RecommendationFactory(source=other_source),
+        lead=people["erin"],
+    )
+    return {"meeting": meeting, "plan": plan, "a": [a1, a2, a3, a4], **people}
+
+
+@pytest.fixture
+def support_client(client):
+    user = UserFactory(username="support")
+    user.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
+    PersonFactory(user=user, name="Emily Goodwin")
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def member_client(world):
+    member = PersonFactory(user=UserFactory(username="panel"), name="Councillor Bell")
+    Membership.objects.create(body=world["meeting"].body, person=member, role="member")
+    client = Client()
+    client.force_login(member.user)
+    return client
+
+
+def start_url(meeting):
+    return reverse("update_round_start", args=[meeting.pk])
+
+
+def detail_url(update_round):
+    return reverse("update_round_detail", args=[update_round.pk])
+
+
+def remind_url(update_round):
+    return reverse("update_round_remind", args=[update_round.pk])
+
+
+def start(client, world, today, **data):
+    data = {
+        "deadline": (today + days(14)).strftime("%d/%m/%Y"),
+        "message": "The panel will focus on attendance.",
+    } | data
+    return client.post(start_url(world["meeting"]), data)
+
+
+def by_recipient():
+    return {message.to[0]: message for message in mail.outbox}
+
+
+def html_of(message):
+    [(html, mimetype)] = message.alternatives
+    assert mimetype == "text/html"
+    return html
+
+
+def officer_row(content, person):
+    match = re.search(rf'<tr class="govuk-table__row" id="officer-{person.pk}">(.*?)</tr>', content, re.S)
+    assert match, f"no row for {person}"
+    return match.group(1)
+
+
+def post_update(action, author, *, at=None, status=ActionStatus.IN_PROGRESS, rag=Rag.GREEN):
+    return ProgressUpdateFactory(action=action, author=author, reported_at=at or timezone.now(), status=status, rag=rag)
+
+
+# --- Starting a round --------------------------------------------------------------
+
+
+def test_starting_a_round_emails_each_officer_with_an_item_once_listing_all_their_items(support_client, world, today):
+    a1, a2, a3, _a4 = world["a"]
+    response = start(support_client, world, today)
+    update_round = UpdateRound.objects.get()
+    assert response.status_code == 302 and response["Location"] == detail_url(update_round)
+    assert update_round.deadline == today + days(14) and update_round.started_by.name == "Emily Goodwin"
+    assert update_round.message == "The panel will focus on attendance."
+
+    # Alice, Bob and Dan; not Carol (no address), Frank (complete) or Erin (another body's list).
+    assert sorted(by_recipient()) == ["alice@example.org", "bob@example.org", "dan@example.org"]
+    assert len(mail.outbox) == 3
+    alice = by_recipient()["alice@example.org"]
+    deadline = rounds.day(today + days(14))
+    assert alice.subject == (
+        f"Update needed by {deadline} for the Children and Families Scrutiny Panel, {rounds.day(world['meeting'].date)}"
+    )
+    for text in (
+        "Dear Alice Archer",
+        "1.1 Engage with Oasis Community Learning",
+        "Plan: Attainment action plan",
+        "RAG: Green: On track",
+        f"Target date: {rounds.day(a1.target_date)}",
+        f"{BASE_URL}/actions/{a1.pk}/#update",
+        "The panel will focus on attendance.",
+        deadline,
+    ):
+        assert text in alice.body and text in html_of(alice)
+    assert f"Please post a progress update on each of your items below by {deadline}." in alice.body
+    assert "Circulate attendance data" not in alice.body  # Bob's item
+    assert f'href="{BASE_URL}/actions/{a1.pk}/#update"' in html_of(alice)
+    dan = by_recipient()["dan@example.org"]
+    assert (
+        "RAG: Red: Off track" in dan.body
+        and "Target date: 31 December 2021" in dan.body
+        and f"{BASE_URL}/actions/{a3.pk}/#update" in dan.body
+    )
+
+    assert set(SentReminder.objects.values_list("kind", "key")) == {
+        (ReminderKind.ROUND_REQUEST, f"round:{update_round.pk}:person:{world[name].pk}")
+        for name in ("alice", "bob", "dan")
+    }
+
+
+def test_an_officer_with_several_items_gets_one_email_listing_them_all(support_client, world, today):
+    a1, a2, a3, _a4 = world["a"]
+    a2.supporting_officers.add(world["alice"])
+    start(support_client, world, today)
+    assert len(mail.outbox) == 3
+    alice = by_recipient()["alice@example.org"]
+    assert "Engage with Oasis Community Learning" in alice.body and "Circulate attendance data" in alice.body
+
+
+def test_officers_with_no_email_address_are_listed_to_chase_by_other_means(support_client, world, today):
+    form_page = support_client.get(start_url(world["meeting"])).content.decode()
+    assert "No e-mail address: chase by other means" in form_page and "Carol Clark" in form_page
+    assert "Start the round and e-mail 3 officers" in form_page
+    start(support_client, world, today)
+    page = support_client.get(detail_url(UpdateRound.objects.get())).content.decode()
+    no_email = re.search(r'<ul class="govuk-list govuk-list--bullet" id="no-email">(.*?)</ul>', page, re.S).group(1)
+    assert "Carol Clark" in no_email and "Bob Brown" not in no_email
+
+
+def test_starting_a_second_time_sends_nothing_more_and_shows_the_round(support_client, world, today):
+    start(support_client, world, today)
+    first = UpdateRound.objects.get()
+    assert len(mail.outbox) == 3
+    response = start(support_client, world, today, deadline=(today + days(3)).strftime("%d/%m/%Y"))
+    assert response.status_code == 302 and response["Location"] == detail_url(first)
+    assert support_client.get(start_url(world["meeting"]))["Location"] == detail_url(first)
+    again = rounds.round_start(meeting=world["meeting"], deadline=today + days(2), message="", by=None)
+    assert again.created is False and again.update_round == first
+    assert len(mail.outbox) == 3
+    assert UpdateRound.objects.get().deadline == today + days(14)
+    assert SentReminder.objects.count() == 3
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"deadline": "31/02/2022"}, "The deadline must be a real date, like 27/10/2021"),
+        ({"deadline": "next Friday"}, "The deadline must be a real date, like 27/10/2021"),
+        ({"deadline": ""}, "Enter the deadline for updates"),
+        ({"deadline": "AFTER"}, "The deadline must be on or before the day of the meeting"),
+        ({"deadline": "YESTERDAY"}, "or later"),
+        ({"message": "x" * 4001}, "The message must be 4,000 characters or fewer"),
+    ],
+)
+def test_bad_input_gets_a_clear_message_and_changes_nothing(support_client, world, today, data, message):
+    meeting_date = world["meeting"].date
+    special = {
+        "AFTER": (meeting_date + days(1)).strftime("%d/%m/%Y"),
+        "YESTERDAY": (today - days(1)).strftime("%d/%m/%Y"),
+    }
+    data = {key: special.get(value, value) for key, value in data.items()}
+    response = start(support_client, world, today, **data)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert message in content and "There is a problem" in content
+    assert not UpdateRound.objects.exists() and not SentReminder.objects.exists() and not mail.outbox
+
+
+def test_the_deadline_may_be_today_or_the_day_of_the_meeting(support_client, world, today):
+    form = rounds.deadline_errors
+    assert form(meeting=world["meeting"], deadline=today, today=today) == []
+    assert form(meeting=world["meeting"], deadline=world["meeting"].date, today=today) == []
+    response = start(support_client, world, today, deadline=world["meeting"].date.strftime("%d/%m/%Y"))
+    assert response.status_code == 302
+
+
+def test_a_failed_send_records_nothing_so_the_reminder_button_reaches_them(support_client, world, today):
+    with mock.patch(LOCMEM, side_effect=SMTPException("mail server down")):
+        response = start(support_client, world, today)
+    update_round = UpdateRound.objects.get()
+    assert response.status_code == 302
+    assert not mail.outbox and not SentReminder.objects.exists()
+    page = support_client.get(detail_url(update_round)).content.decode()
+    assert "Could not e-mail Alice Archer, Bob Brown, Dan Dale" in page
+    assert "Send reminders to 3 officers" in page
+    support_client.post(remind_url(update_round), {"reminders_sent": "0"})
+    assert sorted(by_recipient()) == ["alice@example.org", "bob@example.org", "dan@example.org"]
+
+
+# --- The round's page ----------------------------------------------------------------
+
+
+@pytest.fixture
+def started(world, today):
+    """A round started an hour ago, asking Alice, Bob and Dan."""
+    update_round = UpdateRoundFactory(
+        meeting=world["meeting"], deadline=today + days(14), started_at=timezone.now() - datetime.timedelta(hours=1)
+    )
+    for name in ("alice", "bob", "dan"):
+        SentReminder.objects.create(
+            kind=ReminderKind.ROUND_REQUEST,
+            key=f"round:{update_round.pk}:person:{world[name].pk}",
+            person=world[name],
+            update_round=update_round,
+            sent_at=update_round.started_at,
+        )
+    return update_round
+
+
+def test_round_page_shows_who_has_updated_since_the_round_started(member_client, world, started):
+    a1, a2, a3, _a4 = world["a"]
+    post_update(a1, world["alice"])  # since the start
+    post_update(a2, world["bob"], at=started.started_at - datetime.timedelta(minutes=5))  # before: does not count
+    post_update(a3, world["dan"], status=ActionStatus.COMPLETE, rag=Rag.BLUE)  # completed during the round
+    response = member_client.get(detail_url(started))
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "2 of 4 officers have updated" in content
+    assert "Updated" in officer_row(content, world["alice"]) and "Not yet" not in officer_row(content, world["alice"])
+    assert "Not yet updated" in officer_row(content, world["bob"])
+    assert "Not yet updated" in officer_row(content, world["carol"])
+    assert "No e-mail address: chase by other means" in officer_row(content, world["carol"])
+    assert "Not yet" not in officer_row(content, world["dan"])  # finishing the action during the round counts
+    assert "Frank Ford" not in content and "Erin Evans" not in content
+    assert rounds.day(started.deadline) in content and "Children and Families Scrutiny Panel" in content
+    # A panel member reads the page but is offered no button.
+    assert "Send reminders" not in content and response.context["access"].edit is False
+
+
+def test_an_update_posted_by_another_officer_responsible_counts_for_both(world, started):
+    a2 = world["a"][1]
+    post_update(a2, world["carol"])
+    status = rounds.round_status(started)
+    assert {officer.person.name: officer.updated for officer in status.officers} == {
+        "Alice Archer": False,
+        "Bob Brown": True,
+        "Carol Clark": True,
+        "Dan Dale": False,
+    }
+
+
+def test_round_page_query_count_does_not_grow_with_officers(support_client, world, started, today):
+    recommendation_source = world["a"][0].recommendation.source
+
+    def add(n):
+        for i in range(n):
+            action = ActionFactory(
+                plan=world["plan"],
+                recommendation=RecommendationFactory(source=recommendation_source),
+                lead=PersonFactory(email=f"extra{i}-{n}@example.org"),
+            )
+            action.supporting_officers.add(PersonFactory(email=""))
+            post_update(action, action.lead)
+
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            assert support_client.get(detail_url(started)).status_code == 200
+        return len(context.captured_queries)
+
+    # 2 session and user, 1 the round with its meeting, body and starter, 6 the meeting's
+    # monitoring list, 1 the round's actions with their leads, 1 further responsible people,
+    # 1 e-mails sent in the round, 1 "is the viewer democratic support?", 1 the viewer's
+    # person for the page header.
+    add(5)
+    assert count() == 14
+    add(45)
+    assert count() == 14
+    assert len(rounds.round_status(started).officers) == 4 + 100
+
+
+def test_monitoring_list_links_to_start_or_view_the_round(support_client, member_client, world, today):
+    url = reverse("meeting_monitoring", args=[world["meeting"].pk])
+    assert "Start an update round" not in member_client.get(url).content.decode()
+    assert "Start an update round" in support_client.get(url).content.decode()
+    UpdateRoundFactory(meeting=world["meeting"])
+    content = support_client.get(url).content.decode()
+    assert "View the update round" in content and "Start an update round" not in content
+
+
+def test_panel_member_sees_the_link_to_a_round(member_client, world):
+    update_round = UpdateRoundFactory(meeting=world["meeting"])
+    content = member_client.get(reverse("meeting_monitoring", args=[world["meeting"].pk])).content.decode()
+    assert f'href="{detail_url(update_round)}"' in content and "View the update round" in content
+
+
+# --- Reminders ---------------------------------------------------------------------
+
+
+def test_reminders_go_only_to_officers_who_have_not_updated(support_client, world, started):
+    a1, a2, a3, _a4 = world["a"]
+    post_update(a1, world["alice"])
+    page = support_client.get(detail_url(started)).content.decode()
+    assert "Send reminders to 2 officers" in page  # Bob and Dan; Carol has no address
+    response = support_client.post(remind_url(started), {"reminders_sent": "0"})
+    assert response.status_code == 302 and response["Location"] == detail_url(started)
+    assert sorted(by_recipient()) == ["bob@example.org", "dan@example.org"]
+    bob = by_recipient()["bob@example.org"]
+    assert bob.subject.startswith("Reminder: update needed by")
+    assert "Circulate attendance data" in bob.body and f"{BASE_URL}/actions/{a2.pk}/#update" in bob.body
+    assert SentReminder.objects.filter(
+        kind=ReminderKind.ROUND_REMINDER, key=f"round:{started.pk}:person:{world['bob'].pk}:1"
+    ).exists()
+    page = support_client.get(detail_url(started)).content.decode()
+    assert "Reminders sent to 2 officers" in page
+    assert "Not reminded" in officer_row(page, world["alice"])
+    assert "Not reminded" not in officer_row(page, world["bob"])
+
+
+def test_reminders_list_only_the_items_still_waiting(support_client, world, started):
+    a1, a2, a3, _a4 = world["a"]
+    a3.supporting_officers.add(world["alice"])
+    post_update(a1, world["alice"])
+    support_client.post(remind_url(started), {"reminders_sent": "0"})
+    alice = by_recipient()["alice@example.org"]
+    assert "Brief head teachers" in alice.body and "Engage with Oasis" not in alice.body
+
+
+def test_a_deliberate_second_press_sends_again_but_a_resubmitted_page_does_not(support_client, world, started):
+    support_client.post(remind_url(started), {"reminders_sent": "0"})
+    assert len(mail.outbox) == 3
+    # The same page submitted again (a double click): nothing more.
+    response = support_client.post(remind_url(started), {"reminders_sent": "0"}, follow=True)
+    assert "Reminders were sent after you opened this page" in response.content.decode()
+    assert len(mail.outbox) == 3
+    # A press from the page as it is now: a human decision to chase again.
+    support_client.post(remind_url(started), {"reminders_sent": "3"})
+    assert len(mail.outbox) == 6
+    keys = SentReminder.objects.filter(kind=ReminderKind.ROUND_REMINDER, person=world["bob"]).values_list(
+        "key", flat=True
+    )
+    assert sorted(keys) == [f"round:{started.pk}:person:{world['bob'].pk}:{n}" for n in (1, 2)]
+
+
+def test_nobody_to_remind_sends_nothing(support_client, world, started):
+    for action, name in zip(world["a"][:3], ("alice", "bob", "dan"), strict=True):
+        post_update(action, world[name])
+    page = support_client.get(detail_url(started)).content.decode()
+    assert "4 of 4 officers have updated" in page and "Send reminders" not in page
+    response = support_client.post(remind_url(started), {"reminders_sent": "0"}, follow=True)
+    assert "no reminders were sent" in response.content.decode() and not mail.outbox
+
+
+# --- Who may do what -----------------------------------------------------------------
+
+
+def test_panel_member_may_not_start_a_round_or_send_reminders(member_client, world, started, today):
+    assert member_client.get(start_url(world["meeting"])).status_code == 403
+    assert start(member_client, world, today).status_code == 403
+    assert member_client.post(remind_url(started), {"reminders_sent": "0"}).status_code == 403
+    assert not mail.outbox and SentReminder.objects.filter(kind=ReminderKind.ROUND_REMINDER).count() == 0
+
+
+def test_an_officer_reads_the_round_but_may_not_remind(logged_in_client, world, started):
+    assert logged_in_client.get(detail_url(started)).status_code == 200
+    assert logged_in_client.post(remind_url(started), {"reminders_sent": "0"}).status_code == 403
+    assert not mail.outbox
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, world, started):
+    for url, method in (
+        (start_url(world["meeting"]), client.get),
+        (start_url(world["meeting"]), client.post),
+        (detail_url(started), client.get),
+        (remind_url(started), client.post),
+    ):
+        response = method(url)
+        assert response.status_code == 302 and response["Location"] == f"{reverse('login')}?next={url}"
+    assert not mail.outbox
+
+
+def test_missing_meetings_and_rounds_are_not_found(support_client, world, started):
+    assert support_client.get(reverse("update_round_start", args=[999999])).status_code == 404
+    assert support_client.get(reverse("update_round_detail", args=[999999])).status_code == 404
+    assert support_client.post(reverse("update_round_remind", args=[999999])).status_code == 404
+
+
+def test_reminding_needs_a_post(support_client, started):
+    assert support_client.get(remind_url(started)).status_code == 405
+    assert not mail.outbox
+
+
+def test_csrf_token_is_required(world, started, today):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(UserFactory(is_superuser=True))
+    assert client.post(remind_url(started), {"reminders_sent": "0"}).status_code == 403
+    other = MeetingFactory(body=world["meeting"].body, date=today + days(30))
+    response = client.post(start_url(other), {"deadline": (today + days(7)).strftime("%d/%m/%Y")})
+    assert response.status_code == 403
+    assert UpdateRound.objects.count() == 1 and not mail.outbox
