@@ -198,6 +198,11 @@ def directory_access(viewer: Viewer) -> Access:
     return FULL if viewer.is_manager else READ_ONLY
 
 
+def creation_access(viewer: Viewer) -> Access:
+    """Creating sources, plans, people, organisations and bodies: managers only."""
+    return FULL if viewer.is_manager else READ_ONLY
+
+
 def _get_or_404(queryset: QuerySet, pk):
     try:
         return queryset.get(pk=pk)

@@ -10,37 +10,13 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 
 from actionplans import rag
-from actionplans.models import Action, ActionComment, ProgressUpdate, TargetDateRevision
+from actionplans.editing.services import target_date_revise
+from actionplans.models import Action, ActionComment, ProgressUpdate
 from actionplans.update_rules import ProposedUpdate, update_errors
 from partners.models import Person
-
-
-def target_date_revise(
-    *, action: Action, new_date: datetime.date, reason: str, by: Person | None
-) -> TargetDateRevision:
-    """Move an action's target date, keeping the previous one and the reason.
-
-    The printed target text is kept as it was: it records what the paper said, and the
-    revision records the move."""
-    revision = TargetDateRevision(
-        action=action,
-        previous_date=action.target_date,
-        previous_text=action.target_date_text,
-        new_date=new_date,
-        reason=reason.strip(),
-        revised_by=by,
-    )
-    revision.full_clean()
-    with transaction.atomic():
-        revision.save()
-        Action.objects.filter(pk=action.pk).update(target_date=new_date, version=F("version") + 1)
-    action.target_date = new_date
-    action.version += 1
-    return revision
 
 
 def progress_update_record(

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from django import forms
 
-from actionplans.concurrency import EditConflict
 from actionplans.progress_forms import DATE_INPUT_FORMATS
+from actionplans.version_forms import OpenedVersionMixin, opened_version_field
 from partners.models import Body, Meeting, Person
 from recommendations import rules
 from recommendations.models import Recommendation, ResponseDecision, Source, SourceKind
@@ -121,29 +121,16 @@ class SourceForm(forms.ModelForm):
 # --- Recommendations ----------------------------------------------------------------
 
 
-class OpenedVersionForm(forms.ModelForm):
+class OpenedVersionForm(OpenedVersionMixin, forms.ModelForm):
     """Carries the version of the recommendation the form was opened on."""
 
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=True)
+    conflict_message = CONFLICT
+    stale_message = STALE_FORM
+    opened_version = opened_version_field()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["opened_version"].initial = self.instance.version
-
-    def clean(self):
-        cleaned = super().clean()
-        if "opened_version" in self._errors:  # a hidden field: say so at the top instead
-            del self._errors["opened_version"]
-            self.add_error(None, STALE_FORM)
-        return cleaned
-
-    def note_conflict(self, conflict: EditConflict) -> None:
-        """Keep the person's typing, say that somebody else saved first, and carry the new
-        version so that submitting again, having seen their change, saves."""
-        data = self.data.copy()
-        data[self.add_prefix("opened_version")] = conflict.current.version
-        self.data = data
-        self.add_error(None, CONFLICT)
 
 
 class RecommendationForm(OpenedVersionForm):

@@ -10,13 +10,13 @@ from __future__ import annotations
 from copy import copy
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from actionplans.concurrency import EditConflict
-from actionplans.permissions import get_recommendation_for_user, get_source_for_user, viewer_for
+from actionplans.permissions import creation_access, get_recommendation_for_user, get_source_for_user, viewer_for
 from recommendations import selectors, services
 from recommendations.forms import RecommendationForm, ResponseForm, SourceForm
 
@@ -69,8 +69,7 @@ def source_detail(request, pk: int):
 
 @require_http_methods(["GET", "POST"])
 def source_create(request):
-    if not viewer_for(request).is_manager:
-        raise PermissionDenied
+    creation_access(viewer_for(request)).require("edit")
     form = SourceForm(request.POST or None)
     if form.is_valid():
         source, _ = _write(form, services.source_create, **form.cleaned_data)

@@ -11,9 +11,9 @@ from __future__ import annotations
 from django import forms
 from django.db.models import Q
 
-from actionplans.concurrency import EditConflict
 from actionplans.models import Action, Plan, PlanStatus
 from actionplans.progress_forms import DATE_INPUT_FORMATS
+from actionplans.version_forms import OpenedVersionMixin, opened_version_field
 from partners.forms import (
     GroupedChoiceMixin,
     PeopleChoiceField,
@@ -178,27 +178,15 @@ class ActionForm(forms.Form):
         return reference
 
 
-class OpenedVersionMixin:
+class ActionVersionMixin(OpenedVersionMixin):
     """Carries the version of the action the form was opened on."""
 
-    def clean(self):
-        cleaned = super().clean()
-        if "opened_version" in self._errors:  # a hidden field: say so at the top instead
-            del self._errors["opened_version"]
-            self.add_error(None, STALE_FORM)
-        return cleaned
-
-    def note_conflict(self, conflict: EditConflict) -> None:
-        """Keep the person's typing, say that somebody else saved first, and carry the new
-        version so that submitting again, having seen their change, saves."""
-        data = self.data.copy()
-        data[self.add_prefix("opened_version")] = conflict.current.version
-        self.data = data
-        self.add_error(None, CONFLICT)
+    conflict_message = CONFLICT
+    stale_message = STALE_FORM
 
 
-class ActionEditForm(OpenedVersionMixin, ActionForm):
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+class ActionEditForm(ActionVersionMixin, ActionForm):
+    opened_version = opened_version_field()
     revision_reason = forms.CharField(
         label="Reason the target date is moving",
         required=False,
@@ -225,7 +213,7 @@ class ActionEditForm(OpenedVersionMixin, ActionForm):
         super().__init__(*args, plan=action.plan, action=action, **kwargs)
 
 
-class ActionPeopleForm(OpenedVersionMixin, forms.Form):
+class ActionPeopleForm(ActionVersionMixin, forms.Form):
     lead = PersonChoiceField(
         label="Lead (optional)",
         required=False,
@@ -247,7 +235,7 @@ class ActionPeopleForm(OpenedVersionMixin, forms.Form):
         help_text="Organisations working on the action.",
         error_messages=choose_from_list("organisations"),
     )
-    opened_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    opened_version = opened_version_field()
 
     def __init__(self, *args, action: Action, **kwargs):
         kwargs.setdefault(

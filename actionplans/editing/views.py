@@ -8,7 +8,7 @@ read but not change it 403), validates a form, calls a service and redirects.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
@@ -17,7 +17,7 @@ from actionplans.concurrency import EditConflict
 from actionplans.editing import selectors, services
 from actionplans.editing.forms import ActionEditForm, ActionForm, ActionPeopleForm, HandoverForm, PlanForm
 from actionplans.models import Action, Plan
-from actionplans.permissions import get_action_for_user, get_plan_for_user, viewer_for
+from actionplans.permissions import creation_access, get_action_for_user, get_plan_for_user, viewer_for
 from partners.models import Person
 
 ACTION_FORM_FIELDS = services.ACTION_FIELDS
@@ -36,8 +36,7 @@ def _action(request, pk: int, permission: str) -> Action:
 
 
 def _require_manager(request) -> None:
-    if not viewer_for(request).is_manager:
-        raise PermissionDenied
+    creation_access(viewer_for(request)).require("edit")
 
 
 def _write(form, service, **values):
