@@ -177,3 +177,14 @@ class UpdateRoundFactory(factory.django.DjangoModelFactory):
     meeting = factory.SubFactory(MeetingFactory)
     deadline = factory.LazyAttribute(lambda update_round: update_round.meeting.date - datetime.timedelta(days=7))
     started_at = factory.LazyFunction(timezone.now)
+
+
+class TargetDateRevisionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "actionplans.TargetDateRevision"
+
+    action = factory.SubFactory(ActionFactory)
+    previous_date = datetime.date(2021, 6, 30)
+    new_date = datetime.date(2021, 12, 31)
+    reason = "Waiting for the partners' data."
+    revised_at = factory.LazyFunction(timezone.now)
