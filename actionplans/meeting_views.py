@@ -3,6 +3,7 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from actionplans import rag
 from actionplans.meeting_list import DecisionsInvalid, decisions_record, monitoring_list
@@ -44,6 +45,7 @@ def initial_decisions(items):
     return initial
 
 
+@require_http_methods(["GET", "POST"])
 def meeting_monitoring(request, pk: int):
     viewer = viewer_for(request)
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)

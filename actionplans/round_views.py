@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actionplans import rag, rounds
 from actionplans.monitoring import UpdateRound
@@ -51,6 +51,7 @@ def _people(count: int) -> str:
     return f"{count} officer{'' if count == 1 else 's'}"
 
 
+@require_http_methods(["GET", "POST"])
 def update_round_start(request, pk: int):
     viewer = viewer_for(request)
     meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
@@ -108,6 +109,7 @@ def _round(pk: int) -> UpdateRound:
     return get_object_or_404(UpdateRound.objects.select_related("meeting__body", "started_by"), pk=pk)
 
 
+@require_safe
 def update_round_detail(request, pk: int):
     """Anyone signed in may read a meeting, so anyone may see its round."""
     viewer = viewer_for(request)

@@ -1,8 +1,7 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from actionplans import selectors, services
 from actionplans.models import Action, Plan
@@ -10,12 +9,14 @@ from actionplans.permissions import get_action_for_user, get_plan_for_user, read
 from actionplans.progress_forms import CommentForm, ProgressUpdateForm
 
 
+@require_safe
 def home(request):
     viewer = viewer_for(request)
     rows = selectors.plan_rows_for_home(plans=readable_plans(viewer))
     return render(request, "actionplans/home.html", {"rows": rows, "viewer": viewer})
 
 
+@require_safe
 def plan_detail(request, pk: int):
     plan, access = get_plan_for_user(viewer_for(request), Plan.objects.all(), pk)
     return render(
@@ -33,6 +34,7 @@ def _action_page(request, action, access, *, update_form=None, comment_form=None
     return render(request, "actionplans/action_detail.html", context, status=status)
 
 
+@require_safe
 def action_detail(request, pk: int):
     action, access = get_action_for_user(viewer_for(request), Action.objects.select_related("plan"), pk)
     return _action_page(request, action, access)
@@ -72,8 +74,8 @@ def comment_create(request, pk: int):
     viewer = viewer_for(request)
     action, access = get_action_for_user(viewer, Action.objects.select_related("plan"), pk)
     access.require("comment")
-    if viewer.person is None:
-        raise Http404
+    if viewer.person is None:  # a comment needs a named author
+        raise PermissionDenied
     form = CommentForm(request.POST)
     if form.is_valid():
         services.comment_add(action=action, author=viewer.person, text=form.cleaned_data["text"])
@@ -82,6 +84,7 @@ def comment_create(request, pk: int):
     return _action_page(request, action, access, comment_form=form, status=400)
 
 
+@require_safe
 def my_actions(request):
     person = viewer_for(request).person
     page = selectors.my_actions_page(person=person) if person else None

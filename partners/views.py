@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from actionplans.permissions import directory_access, viewer_for
 from partners import selectors, services
@@ -49,24 +49,28 @@ def _form_page(request, form, **context):
 # --- Pages anyone signed in may read --------------------------------------------------------
 
 
+@require_safe
 def person_detail(request, pk: int):
     viewer, access = _access(request)
     page = selectors.person_page(person_id=pk, viewer=viewer)
     return render(request, "partners/person_detail.html", {"page": page, "access": access})
 
 
+@require_safe
 def body_detail(request, pk: int):
     viewer, access = _access(request)
     page = selectors.body_page(body_id=pk, viewer=viewer)
     return render(request, "partners/body_detail.html", {"page": page, "access": access})
 
 
+@require_safe
 def meeting_detail(request, pk: int):
     viewer, access = _access(request)
     page = selectors.meeting_page(meeting_id=pk, viewer=viewer)
     return render(request, "partners/meeting_detail.html", {"page": page, "access": access})
 
 
+@require_safe
 def organisation_list(request):
     _, access = _access(request)
     return render(request, "partners/organisation_list.html", {"page": selectors.directory_page(), "access": access})

@@ -13,7 +13,7 @@ from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db.models import Model
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from actionplans.concurrency import EditConflict
 from actionplans.permissions import creation_access, get_recommendation_for_user, get_source_for_user, viewer_for
@@ -61,6 +61,7 @@ def _form_page(request, template: str, context: dict, *, form, conflict=None):
 # --- Sources ------------------------------------------------------------------------
 
 
+@require_safe
 def source_detail(request, pk: int):
     source, access = _source(request, pk)
     page = selectors.source_page(source=source)
@@ -111,6 +112,7 @@ def source_delete(request, pk: int):
 # --- Recommendations ----------------------------------------------------------------
 
 
+@require_safe
 def recommendation_detail(request, pk: int):
     recommendation, access = _recommendation(request, pk)
     page = selectors.recommendation_page(recommendation=recommendation)

@@ -18,3 +18,4 @@ TRACKER_AS_AT = None
 # instead of warning that STATIC_ROOT does not exist.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+AXES_VERBOSE = False  # its INFO lines on every sign-in would drown the test output

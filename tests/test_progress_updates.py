@@ -285,4 +285,3 @@ class TestMyActions:
     def test_a_login_with_no_person_is_told_why_there_is_nothing(self, client):
         client.force_login(UserFactory())
         assert "not linked to a person" in client.get(reverse("my_actions")).content.decode()
-

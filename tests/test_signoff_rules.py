@@ -36,9 +36,7 @@ TABLE = {
 }
 
 
-@pytest.mark.parametrize(
-    ("state", "decision"), [(state, decision) for state in TABLE for decision in TABLE[state]]
-)
+@pytest.mark.parametrize(("state", "decision"), [(state, decision) for state in TABLE for decision in TABLE[state]])
 def test_every_decision_on_every_kind_of_item(state, decision):
     allowed, leaves = TABLE[state][decision]
     error = decision_error(state=state, decision=decision, comment="The evidence is not yet convincing.")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import QueryDict
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
 from actionplans.models import Plan
@@ -17,10 +18,12 @@ from reports.tracker.tables import TrackerTable
 PER_PAGE = 50
 
 
+@require_safe
 def tracker(request):
     return _tracker_page(request, viewer_for(request), plan=None)
 
 
+@require_safe
 def plan_tracker(request, pk: int):
     viewer = viewer_for(request)
     plan, _access = get_plan_for_user(viewer, Plan.objects.select_related("owning_body"), pk)
