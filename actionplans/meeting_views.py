@@ -3,13 +3,14 @@
 from django import forms
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from actionplans import rag
 from actionplans.meeting_list import DecisionsInvalid, decisions_record, monitoring_list
 from actionplans.monitoring import SignOffDecision, UpdateRound
-from actionplans.permissions import directory_access, viewer_for
+from actionplans.permissions import directory_access, readable_actions, viewer_for
 from partners.models import Meeting
+from reports.since import since_last_meeting
 
 COMMENT_MAX = 4000
 
@@ -85,3 +86,11 @@ def meeting_monitoring(request, pk: int):
     }
     status = 400 if request.method == "POST" else 200
     return render(request, "actionplans/meeting_monitoring.html", context, status=status)
+
+
+@require_safe
+def meeting_since_last(request, pk: int):
+    viewer = viewer_for(request)
+    meeting = get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    report = since_last_meeting(meeting, actions=readable_actions(viewer))
+    return render(request, "actionplans/meeting_since_last.html", {"meeting": meeting, "report": report})

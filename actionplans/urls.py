@@ -14,6 +14,7 @@ urlpatterns = [
     path("actions/<int:pk>/comments/", views.comment_create, name="comment_create"),
     path("my-actions/", views.my_actions, name="my_actions"),
     path("meetings/<int:pk>/monitoring/", meeting_views.meeting_monitoring, name="meeting_monitoring"),
+    path("meetings/<int:pk>/since-last-meeting/", meeting_views.meeting_since_last, name="meeting_since_last"),
     path("meetings/<int:pk>/update-round/", round_views.update_round_start, name="update_round_start"),
     path("update-rounds/<int:pk>/", round_views.update_round_detail, name="update_round_detail"),
     path("update-rounds/<int:pk>/remind/", round_views.update_round_remind, name="update_round_remind"),

@@ -85,6 +85,7 @@ MATRIX = {
     "action_people": PLAN_EDIT,
     # Meetings, sign-off, update rounds
     "meeting_monitoring": [(LOGIN, LOGIN)] + [(OK, 403)] * 5 + [(OK, OK), (OK, OK)],
+    "meeting_since_last": READ_ALL,
     "update_round_start": MANAGE,
     "update_round_detail": READ_ALL,
     "update_round_remind": [(LOGIN, LOGIN)] + [(405, 403)] * 5 + [(405, OK), (405, OK)],
@@ -194,6 +195,7 @@ def world(db):
         "action_delete": [action.pk],
         "action_people": [action.pk],
         "meeting_monitoring": [meeting.pk],
+        "meeting_since_last": [meeting.pk],
         "update_round_start": [next_meeting.pk],
         "update_round_detail": [update_round.pk],
         "update_round_remind": [update_round.pk],

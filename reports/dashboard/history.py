@@ -124,6 +124,7 @@ class ActionHistory:
     updates: list[tuple[datetime.datetime, str, str]] = field(default_factory=list)  # reported_at, status, rag
     revision_days: list[datetime.date] = field(default_factory=list)
     revisions: list[tuple[datetime.date | None, datetime.date]] = field(default_factory=list)  # previous, new
+    action_id: int | None = None
 
     def target_date_on(self, day: datetime.date) -> datetime.date | None:
         """The target date in force at the end of `day`."""
@@ -154,7 +155,7 @@ class ActionHistory:
 def load_histories(actions: QuerySet) -> list[ActionHistory]:
     """The history of every action in the queryset. Queries: 1 actions, 1 updates, 1 revisions."""
     histories: dict[int, ActionHistory] = {
-        pk: ActionHistory(created_on=timezone.localdate(created_at), target_date=target_date)
+        pk: ActionHistory(created_on=timezone.localdate(created_at), target_date=target_date, action_id=pk)
         for pk, created_at, target_date in actions.order_by().values_list("pk", "created_at", "target_date")
     }
     in_scope = actions.order_by().values("pk")
