@@ -591,9 +591,10 @@ def count_queries(client, url) -> int:
 
 # 1 session, 1 user, 1 the viewer's groups (democratic support?); then 1 plans in scope,
 # 1 counts by plan, 1 by source, 1 by organisation, 1 by lead officer, 1 overdue list, 1 update-due
-# list, 3 RAG over time (actions, updates, target date revisions); 1 the signed-in person in the
-# page header. The body dashboard adds 1 for the body, the plan dashboard 1 for the plan.
-EXPECTED_QUERIES = {"dashboard": 14, "body_dashboard": 15, "plan_dashboard": 15}
+# list, 3 RAG over time (actions, updates, target date revisions), 1 late or missing executive
+# responses; 1 the signed-in person in the page header. The body dashboard adds 1 for the body,
+# the plan dashboard 1 for the plan.
+EXPECTED_QUERIES = {"dashboard": 15, "body_dashboard": 16, "plan_dashboard": 16}
 
 
 @pytest.mark.parametrize("name", ["dashboard", "body_dashboard", "plan_dashboard"])
@@ -624,3 +625,18 @@ def test_query_count_for_an_officer_is_constant_too(world, outsider, client):
 def test_dashboards_only_answer_get(world, support_client, name):
     url = dashboard_url(world, name)
     assert support_client.post(url).status_code == 405
+
+
+def test_late_and_missing_executive_responses_are_listed(world, support_client, settings):
+    from tests.factories import RecommendationFactory
+
+    plan = world["plan_a"]
+    source = SourceFactory(date=datetime.date(2021, 6, 17), title="A late inquiry")
+    plan.sources.add(source)
+    RecommendationFactory(
+        source=source, label="1)", text="Respond promptly.", response_due_date=datetime.date(2021, 8, 17)
+    )
+    content = support_client.get(reverse("dashboard")).content.decode()
+    assert "Executive responses late or missing" in content
+    assert "Respond promptly." in content
+    assert "No response," in content

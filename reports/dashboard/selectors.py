@@ -29,6 +29,8 @@ from actionplans.permissions import Viewer, readable_actions, readable_plans
 from actionplans.rag import Assessment, rag_label
 from actionplans.selectors import RAG_KEYS, RagSummary
 from partners.models import Body
+from recommendations.models import Recommendation
+from recommendations.responses import ResponseLateness, late_or_missing_responses
 from reports.charts import whole_percentages
 from reports.dashboard import charts
 from reports.dashboard.history import RagHistory, rag_history
@@ -310,6 +312,7 @@ class DashboardPage:
     overdue: list[ListedAction]
     update_due: list[ListedAction]
     history: RagHistory
+    late_responses: list[ResponseLateness]
     list_limit: int
     reporting_cycle_days: int = field(default_factory=rag.reporting_cycle_days)
 
@@ -356,6 +359,15 @@ class DashboardPage:
         return charts.over_time_chart(self.history.months, chart_id="chart-months", period_name="month")
 
 
+def late_responses(scope: Scope, *, on: datetime.date) -> list[ResponseLateness]:
+    """Executive responses due and not made, or made late, for the recommendations of the
+    plans in view (recommendations.responses has the rule). One query."""
+    recommendations = Recommendation.objects.filter(
+        Q(source__plans__in=scope.plans) | Q(actions__in=scope.actions)
+    ).distinct()
+    return late_or_missing_responses(Recommendation.objects.filter(pk__in=recommendations.values("pk")), on=on)
+
+
 def dashboard_page(*, scope: Scope, on: datetime.date | None = None) -> DashboardPage:
     on = on or rag.today()
     by_plan = rows_by_plan(scope, on=on)
@@ -374,5 +386,6 @@ def dashboard_page(*, scope: Scope, on: datetime.date | None = None) -> Dashboar
         overdue=overdue_actions(scope, on=on, limit=LIST_LIMIT),
         update_due=update_due_actions(scope, on=on, limit=LIST_LIMIT),
         history=rag_history(actions=scope.actions, on=on),
+        late_responses=late_responses(scope, on=on),
         list_limit=LIST_LIMIT,
     )
