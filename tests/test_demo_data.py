@@ -272,3 +272,76 @@ def test_the_panels_decisions_on_4_november_2021_shape_the_next_meetings_list(de
     following = monitoring_list(panel.meetings.get(date=datetime.date(2021, 11, 25)))
     assert len(following.items) == 3
     assert {item.state for item in following.items} == {ItemState.PARTIALLY_COMPLETE, ItemState.OUTSTANDING}
+
+
+# --- The "done when" walk-throughs, on the demo data ------------------------------------------
+
+
+@pytest.fixture
+def demo_as_at(settings):
+    settings.TRACKER_AS_AT = AS_AT
+
+
+def client_for(username):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def test_an_officer_finds_their_actions_posts_an_update_and_sees_it_on_the_plan(demo, demo_as_at):
+    from django.urls import reverse
+
+    officer = client_for("officer")
+    page = officer.get(reverse("my_actions")).context["page"]
+    action = next(a for a in page.actions if not a.is_overdue)
+    response = officer.post(
+        reverse("progress_update_create", args=[action.pk]),
+        {"status": "in_progress", "rag": "amber", "narrative": "Information group meets monthly; ICT scoping delayed."},
+    )
+    assert response.status_code == 302
+    plan_page = officer.get(response["Location"]).content.decode()
+    assert "Amber: At risk" in plan_page
+    detail = officer.get(action.get_absolute_url()).content.decode()
+    assert "ICT scoping delayed." in detail and "Sue Allan" in detail
+
+
+def test_a_panel_member_reads_the_panels_dashboard_filters_red_items_of_a_lead_and_sees_what_changed(demo, demo_as_at):
+    from django.urls import reverse
+
+    panel_member = client_for("panel")
+    panel = Body.objects.get(name="Children and Families Scrutiny Panel")
+    dashboard = panel_member.get(reverse("body_dashboard", args=[panel.pk]))
+    assert dashboard.status_code == 200
+    assert "Red: Off track" in dashboard.content.decode()
+    red = Action.objects.with_rag(on=AS_AT).filter(plan__owning_body=panel, effective_rag="red", lead__isnull=False)
+    lead = red.first().lead
+    table = panel_member.get(reverse("tracker"), {"rag": "red", "lead_id": lead.pk})
+    assert table.status_code == 200
+    shown = {row.record.pk for row in table.context["table"].page.object_list}
+    assert shown == set(red.filter(lead=lead).values_list("pk", flat=True))
+    november = panel.meetings.get(date=datetime.date(2021, 11, 4))
+    changed = panel_member.get(reverse("meeting_since_last", args=[november.pk]))
+    assert "since the meeting of 30 September 2021" in changed.content.decode()
+    assert changed.context["report"].awaiting_signoff
+
+
+def test_democratic_support_run_an_update_round_and_record_the_panels_decisions(demo, demo_as_at):
+    from django.urls import reverse
+
+    from actionplans.meeting_list import monitoring_list
+
+    support = client_for("support")
+    panel = Body.objects.get(name="Children and Families Scrutiny Panel")
+    november, later = (
+        panel.meetings.get(date=datetime.date(2021, 11, 4)),
+        panel.meetings.get(date=datetime.date(2021, 11, 25)),
+    )
+    response = support.post(reverse("update_round_start", args=[later.pk]), {"deadline": "18/11/2021", "message": ""})
+    assert response.status_code == 302
+    assert support.get(response["Location"]).status_code == 200
+    items = monitoring_list(november).items
+    decisions = {f"decision_{item.key}": "accepted_complete" for item in items if item.state == "complete"}
+    assert support.post(reverse("meeting_monitoring", args=[november.pk]), decisions).status_code == 302
+    assert len(monitoring_list(later).items) == 3
