@@ -101,7 +101,8 @@ class MonitoringList:
 
 def monitoring_list(meeting: Meeting) -> MonitoringList:
     """Queries: 1 previous meeting, 1 recommendations, 1 actions, 1 earlier removing decisions,
-    1 updates up to the meeting, 1 decisions at this meeting."""
+    1 updates up to the meeting, 1 decisions at this meeting; 1 more for the parents of
+    sub-items, when there are any."""
     body = meeting.body
     end = end_of_day(meeting.date)
     previous = Meeting.objects.filter(body=body, date__lt=meeting.date).order_by("-date").first()
@@ -160,12 +161,26 @@ def monitoring_list(meeting: Meeting) -> MonitoringList:
             )
         )
     items.sort(key=lambda item: item.sort_key)
+    _prime_parent_labels([item.recommendation for item in items if item.recommendation])
 
     decisions = MonitoringDecision.objects.filter(meeting=meeting).select_related("recorded_by")
     by_key = {(f"r{d.recommendation_id}" if d.recommendation_id else f"a{d.action_id}"): d for d in decisions}
     for item in items:
         item.decision = by_key.get(item.key)
     return MonitoringList(meeting=meeting, previous_meeting=previous, items=items)
+
+
+def _prime_parent_labels(recommendations: list[Recommendation]) -> None:
+    """Fetch, in one query, the parents that sub-items' full labels ("c) ii)") walk up to,
+    so that Recommendation.full_label stays the one rule and costs no query per item."""
+    sources = {r.source_id for r in recommendations if r.parent_id}
+    if not sources:
+        return
+    by_pk = {r.pk: r for r in Recommendation.objects.filter(source_id__in=sources).only("pk", "parent", "label")}
+    for node in recommendations:
+        while node.parent_id and node.parent_id in by_pk:
+            node.parent = by_pk[node.parent_id]
+            node = node.parent
 
 
 def _item(key, recommendation, actions, latest, *, rejected) -> ListItem:

@@ -3,4 +3,5 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("reports.tracker.urls")),
     path("", include("reports.dashboard.urls")),
+    path("", include("reports.minutes.urls")),
 ]

@@ -86,6 +86,8 @@ MATRIX = {
     # Meetings, sign-off, update rounds
     "meeting_monitoring": [(LOGIN, LOGIN)] + [(OK, 403)] * 5 + [(OK, OK), (OK, OK)],
     "meeting_since_last": READ_ALL,
+    "meeting_minutes_extract": READ_ALL,
+    "meeting_minutes_docx": READ_ALL,
     "update_round_start": MANAGE,
     "update_round_detail": READ_ALL,
     "update_round_remind": [(LOGIN, LOGIN)] + [(405, 403)] * 5 + [(405, OK), (405, OK)],
@@ -196,6 +198,8 @@ def world(db):
         "action_people": [action.pk],
         "meeting_monitoring": [meeting.pk],
         "meeting_since_last": [meeting.pk],
+        "meeting_minutes_extract": [meeting.pk],
+        "meeting_minutes_docx": [meeting.pk],
         "update_round_start": [next_meeting.pk],
         "update_round_detail": [update_round.pk],
         "update_round_remind": [update_round.pk],

@@ -1,0 +1,39 @@
+"""The minutes extract of a meeting: a page to copy it from, and a Word download. Anyone who
+may read the meeting may read them (permissions.directory_access: everyone signed in)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_safe
+
+from actionplans.permissions import directory_access, viewer_for
+from partners.models import Meeting
+from reports.minutes.resolutions import resolutions
+from reports.minutes.word import CONTENT_TYPE, minutes_document
+
+
+def _meeting_for(request, pk: int) -> Meeting:
+    directory_access(viewer_for(request)).require("read")
+    return get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+
+
+@require_safe
+def meeting_minutes_extract(request, pk: int):
+    """Queries: the viewer's (session, user, group), the meeting with its body, and those of
+    resolutions(); none grows with the number of items."""
+    meeting = _meeting_for(request, pk)
+    return render(request, "reports/minutes/extract.html", {"meeting": meeting, "extract": resolutions(meeting)})
+
+
+@require_safe
+def meeting_minutes_docx(request, pk: int):
+    meeting = _meeting_for(request, pk)
+    filename = f"minutes-extract-{slugify(meeting.body.name)}-{meeting.date:%Y-%m-%d}.docx"
+    return HttpResponse(
+        minutes_document(resolutions(meeting)),
+        content_type=CONTENT_TYPE,
+        headers={"Content-Disposition": content_disposition_header(True, filename)},
+    )
