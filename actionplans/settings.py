@@ -244,3 +244,8 @@ TRACKER_BASE_URL = env_str("TRACKER_BASE_URL", "http://127.0.0.1:8000").rstrip("
 # reminded this many days before its deadline.
 TRACKER_REMINDER_DUE_SOON_DAYS = env_int("TRACKER_REMINDER_DUE_SOON_DAYS", 14)
 TRACKER_ROUND_DEADLINE_REMINDER_DAYS = env_int("TRACKER_ROUND_DEADLINE_REMINDER_DAYS", 3)
+
+# Published papers (reports.papers.people.name_in_paper): members of bodies and senior officers
+# (Person.is_senior) are always named; other officers are named only when this is true, and are
+# otherwise shown by their job title.
+TRACKER_PAPERS_NAME_JUNIOR_OFFICERS = env_bool("TRACKER_PAPERS_NAME_JUNIOR_OFFICERS", False)

@@ -196,7 +196,7 @@ class PersonForm(forms.ModelForm):
 
     class Meta:
         model = Person
-        fields = ["name", "job_title", "organisation", "email", "user"]
+        fields = ["name", "job_title", "organisation", "email", "user", "is_senior"]
         labels = {"name": "Name", "job_title": "Job title"}
         help_texts = {
             "name": "Leave blank if papers name only the post.",

@@ -60,6 +60,11 @@ class Person(models.Model):
         related_name="person",
         help_text="The login account of this person, if they sign in to the tracker.",
     )
+    is_senior = models.BooleanField(
+        "Senior officer",
+        default=False,
+        help_text="Named in published papers even when junior officers are shown by job title",
+    )
 
     objects = PersonQuerySet.as_manager()
     history = HistoricalRecords()

@@ -43,9 +43,15 @@ def person_create(
     organisation: Organisation | None = None,
     email: str = "",
     user: AbstractBaseUser | None = None,
+    is_senior: bool = False,
 ) -> Person:
     person = Person(
-        name=name.strip(), job_title=job_title.strip(), organisation=organisation, email=email.strip(), user=user
+        name=name.strip(),
+        job_title=job_title.strip(),
+        organisation=organisation,
+        email=email.strip(),
+        user=user,
+        is_senior=is_senior,
     )
     return _validated_save(person)
 
@@ -58,9 +64,11 @@ def person_update(
     organisation: Organisation | None = None,
     email: str = "",
     user: AbstractBaseUser | None = None,
+    is_senior: bool = False,
 ) -> Person:
     person.name, person.job_title = name.strip(), job_title.strip()
     person.organisation, person.email, person.user = organisation, email.strip(), user
+    person.is_senior = is_senior
     return _validated_save(person)
 
 

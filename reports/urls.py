@@ -4,4 +4,5 @@ urlpatterns = [
     path("", include("reports.tracker.urls")),
     path("", include("reports.dashboard.urls")),
     path("", include("reports.minutes.urls")),
+    path("", include("reports.papers.urls")),
 ]

@@ -1,0 +1,105 @@
+"""Committee papers and plan reports as accessible PDFs (WeasyPrint, PDF/UA-1).
+
+One function per document, used by the views and the tests alike. The HTML is rendered by
+Django templates (so every text from users is escaped), styled by static/css/paper.css, and
+laid out by WeasyPrint as tagged PDF/UA-1: the document's title, language (`<html lang>`),
+author (`<meta name="author">`) and subject (`<meta name="description">`) go into its
+metadata; headings, lists and tables (with their header cells) into its structure tree.
+
+WeasyPrint may fetch nothing but `data:` URLs: no file on the server and no address on the
+network can be pulled into a paper, whatever anybody typed.
+
+A long document gets a table of contents, its page numbers filled in by WeasyPrint
+(`target-counter`). Whether a document is long is only known once it is laid out, so one
+longer than LONG_DOCUMENT_PAGES is laid out a second time with the contents in.
+"""
+
+from __future__ import annotations
+
+import logging
+from functools import cache
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+
+from reports.models import CommitteePaper
+from reports.papers.content import paper_content, plan_report
+
+PDF_VARIANT = "pdf/ua-1"
+# WeasyPrint reports each step of every layout (and of its own start) at INFO: keep its
+# warnings, not its progress. It is imported when the first PDF is made, after this.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+STYLESHEET = "css/paper.css"
+LONG_DOCUMENT_PAGES = 6
+
+
+@cache
+def _stylesheet():
+    from weasyprint import CSS
+
+    path = finders.find(STYLESHEET)
+    with open(path, encoding="utf-8") as handle:
+        return CSS(string=handle.read())
+
+
+def _document(html: str):
+    from weasyprint import HTML
+    from weasyprint.urls import URLFetcher
+
+    fetcher = URLFetcher(allowed_protocols={"data"}, allow_redirects=False)
+    return HTML(string=html, base_url=None, url_fetcher=fetcher).render(
+        stylesheets=[_stylesheet()], pdf_variant=PDF_VARIANT
+    )
+
+
+def _write(document) -> bytes:
+    return document.write_pdf(pdf_variant=PDF_VARIANT)
+
+
+def _html(template: str, **context) -> str:
+    return render_to_string(template, {"service_name": settings.TRACKER_SERVICE_NAME, **context})
+
+
+def _laid_out(render_html):
+    """Lay out the HTML `render_html(contents=False)` gives; if it runs long, lay it out again
+    with a table of contents."""
+    document = _document(render_html(contents=False))
+    if len(document.pages) > LONG_DOCUMENT_PAGES:
+        document = _document(render_html(contents=True))
+    return document
+
+
+# --- Committee papers ---------------------------------------------------------------------------
+
+
+def committee_paper_html(paper: CommitteePaper, *, draft: bool = False, contents: bool = False) -> str:
+    """The paper as the HTML WeasyPrint lays out (also what the tests read for escaping)."""
+    return _html("reports/papers/committee_paper.html", doc=paper_content(paper, draft=draft), contents=contents)
+
+
+def committee_paper_pdf(paper: CommitteePaper, *, draft: bool = False) -> bytes:
+    """The committee paper as a PDF. A draft says so at the top of every page."""
+    content = paper_content(paper, draft=draft)
+
+    def render_html(*, contents: bool) -> str:
+        return _html("reports/papers/committee_paper.html", doc=content, contents=contents)
+
+    return _write(_laid_out(render_html))
+
+
+# --- Plan reports ----------------------------------------------------------------------------------
+
+
+def plan_report_html(*, plan_id: int, contents: bool = False) -> str:
+    return _html("reports/papers/plan_report.html", doc=plan_report(plan_id=plan_id), contents=contents)
+
+
+def plan_report_pdf(*, plan_id: int) -> bytes:
+    """The plan's progress report as a PDF: its sources, recommendations and actions."""
+    report = plan_report(plan_id=plan_id)
+
+    def render_html(*, contents: bool) -> str:
+        return _html("reports/papers/plan_report.html", doc=report, contents=contents)
+
+    return _write(_laid_out(render_html))

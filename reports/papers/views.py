@@ -1,0 +1,112 @@
+"""Committee papers (managers prepare and publish them; anyone signed in downloads what was
+published) and plan progress reports (anyone who may read the plan)."""
+
+from __future__ import annotations
+
+import base64
+
+from django.contrib import messages
+from django.http import HttpResponse, HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods, require_safe
+
+from actionplans.concurrency import EditConflict
+from actionplans.models import Plan
+from actionplans.permissions import creation_access, get_plan_for_user, viewer_for
+from partners.models import Meeting
+from reports.models import CommitteePaper, PublishedPaper
+from reports.papers.drafting import paper_draft
+from reports.papers.forms import CommitteePaperForm
+from reports.papers.pdf import committee_paper_pdf, plan_report_pdf
+from reports.papers.services import paper_publish, paper_save
+
+PDF = "application/pdf"
+
+
+def _meeting_and_paper(request, pk: int):
+    """The meeting, and its saved paper or else a draft from the data; managers only."""
+    viewer = viewer_for(request)
+    meeting = get_object_or_404(Meeting.objects.select_related("body__organisation"), pk=pk)
+    creation_access(viewer).require("edit")
+    paper = CommitteePaper.objects.filter(meeting=meeting).first()
+    if paper is None:
+        paper = paper_draft(meeting, person=viewer.person)
+    else:
+        paper.meeting = meeting
+    return viewer, meeting, paper
+
+
+@require_http_methods(["GET", "POST"])
+def committee_paper(request, pk: int):
+    viewer, meeting, paper = _meeting_and_paper(request, pk)
+    form = CommitteePaperForm(request.POST or None, instance=paper)
+    conflict = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            paper_save(paper=form.instance, expected_version=form.cleaned_data["opened_version"], by=viewer.person)
+        except EditConflict as error:
+            conflict = error
+            form.note_conflict(error)
+        else:
+            messages.success(request, "The paper has been saved. Check the preview, then publish it.")
+            return redirect("committee_paper", pk=meeting.pk)
+    context = {
+        "meeting": meeting,
+        "paper": paper,
+        "form": form,
+        "conflict": conflict,
+        "is_saved": paper.pk is not None,
+    }
+    return render(request, "reports/papers/paper_form.html", context, status=400 if request.method == "POST" else 200)
+
+
+@require_http_methods(["GET", "POST"])
+def committee_paper_pdf_view(request, pk: int):
+    """GET: a preview of the paper as it stands, marked as a draft. POST: publish it."""
+    viewer, meeting, paper = _meeting_and_paper(request, pk)
+    if request.method == "POST":
+        if paper.pk is None:
+            messages.error(request, "Save the paper before you publish it.")
+            return redirect("committee_paper", pk=meeting.pk)
+        published = paper_publish(paper=paper, by=viewer.person)
+        messages.success(request, f"Published: {published.title}.")
+        return redirect("committee_paper", pk=meeting.pk)
+    content = committee_paper_pdf(paper, draft=True)
+    filename = f"{slugify(meeting.body.name)}-{meeting.date:%Y-%m-%d}-paper-draft.pdf"
+    return _pdf_response(content, filename, attachment=False)
+
+
+@require_safe
+def published_paper_download(request, pk: int):
+    """The published PDF, byte for byte as it was published. Papers are public documents:
+    anyone signed in may download them."""
+    published = get_object_or_404(PublishedPaper.objects.select_related("meeting__body", "paper"), pk=pk)
+    etag = f'"{published.sha256}"'
+    if etag in [tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")]:
+        response = HttpResponseNotModified()
+        response["ETag"] = etag
+        return response
+    content = bytes(published.content)
+    response = _pdf_response(content, published.filename, attachment=True)
+    response["ETag"] = etag
+    digest = base64.b64encode(bytes.fromhex(published.sha256)).decode()
+    response["Digest"] = f"sha-256={digest}"  # RFC 3230
+    response["Repr-Digest"] = f"sha-256=:{digest}:"  # RFC 9530
+    return response
+
+
+@require_safe
+def plan_report_pdf_view(request, pk: int):
+    plan, _access = get_plan_for_user(viewer_for(request), Plan.objects.all(), pk)
+    content = plan_report_pdf(plan_id=plan.pk)
+    return _pdf_response(content, f"{slugify(plan.title)[:80]}-progress-report.pdf", attachment=True)
+
+
+def _pdf_response(content: bytes, filename: str, *, attachment: bool) -> HttpResponse:
+    response = HttpResponse(content, content_type=PDF)
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    response["Content-Length"] = str(len(content))
+    response["Cache-Control"] = "private, no-cache"
+    return response
