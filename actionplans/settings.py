@@ -230,6 +230,11 @@ TRACKER_REPORTING_CYCLE_DAYS = env_int("TRACKER_REPORTING_CYCLE_DAYS", 90)
 # The executive's response to recommendations is due this many months after the report
 # (two, as the scrutiny regulations expect).
 TRACKER_RESPONSE_DUE_MONTHS = env_int("TRACKER_RESPONSE_DUE_MONTHS", 2)
+# Uploaded spreadsheets (reports.uploads): the largest file, in bytes, and the most rows taken.
+TRACKER_UPLOAD_MAX_BYTES = _at_least_one(
+    "TRACKER_UPLOAD_MAX_BYTES", env_int("TRACKER_UPLOAD_MAX_BYTES", 5 * 1024 * 1024)
+)
+TRACKER_UPLOAD_MAX_ROWS = _at_least_one("TRACKER_UPLOAD_MAX_ROWS", env_int("TRACKER_UPLOAD_MAX_ROWS", 5_000))
 # The date the whole app is viewed "as at". Unset in production (every page then
 # uses today's date); the demo sets it to the date of its newest paper, because
 # the papers are historic (see README).

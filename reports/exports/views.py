@@ -1,0 +1,56 @@
+"""Downloads of the tracker table: /tracker/export.xlsx, /tracker/export.csv and the same under
+/plans/<pk>/tracker/, taking the tracker page's GET parameters (filters and sort)."""
+
+from __future__ import annotations
+
+from django.http import HttpResponse
+from django.shortcuts import redirect
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_safe
+
+from actionplans.models import Plan
+from actionplans.permissions import get_plan_for_user, viewer_for
+from reports.exports import csv, xlsx
+from reports.exports.rows import FiltersInvalid, Sheet, tracker_sheet
+
+FORMATS = {
+    "xlsx": (xlsx.write_xlsx, xlsx.CONTENT_TYPE),
+    "csv": (csv.write_csv, csv.CONTENT_TYPE),
+}
+
+
+def sheet_response(sheet: Sheet, file_format: str) -> HttpResponse:
+    """The sheet as a download named like "tracker-2021-11-04.xlsx"."""
+    write, content_type = FORMATS[file_format]
+    response = HttpResponse(write(sheet), content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, f"{sheet.filename}.{file_format}")
+    response["Cache-Control"] = "private, no-store"  # people's names and work: not for shared caches
+    return response
+
+
+@require_safe
+def tracker_export(request, file_format: str):
+    try:
+        sheet = tracker_sheet(viewer_for(request), request.GET)
+    except FiltersInvalid:
+        return back_to_tracker(request, "tracker")
+    return sheet_response(sheet, file_format)
+
+
+@require_safe
+def plan_tracker_export(request, pk: int, file_format: str):
+    viewer = viewer_for(request)
+    plan, _access = get_plan_for_user(viewer, Plan.objects.all(), pk)
+    try:
+        sheet = tracker_sheet(viewer, request.GET, plan=plan)
+    except FiltersInvalid:
+        return back_to_tracker(request, "plan_tracker", plan.pk)
+    return sheet_response(sheet, file_format)
+
+
+def back_to_tracker(request, url_name: str, *args):
+    """Filters that cannot be applied: the tracker page, with the same address, says why."""
+    response = redirect(url_name, *args)
+    if query := request.GET.urlencode():
+        response["Location"] += f"?{query}"
+    return response

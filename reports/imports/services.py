@@ -1,0 +1,233 @@
+"""Saving an imported plan: all of it in one transaction, or none of it.
+
+import_plan() builds the proposal again from what was stored on the server (the rows read from
+the upload, the column mapping and the choices made for each name), inside the transaction and
+against the database as it is now, and writes only if it has no errors. It writes through the
+services every other form uses (source_create, recommendation_create, plan_create/plan_update,
+action_create, action_people_assign, person_create, organisation_create), so an imported plan
+keeps every rule and lands in the change history like one typed in. Any error on the way,
+including one only the database catches, rolls everything back and raises ImportRefused.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.text import slugify
+
+from actionplans.editing import services as plan_services
+from actionplans.models import Action, Plan, PlanStatus, ProgressUpdate
+from partners import services as partner_services
+from partners.models import Body, Organisation, OrganisationKind, Person
+from recommendations import services as recommendation_services
+from recommendations.models import Recommendation, Source
+from reports.imports.parse import ImportProposal, propose
+from reports.imports.people import NEW, NameChoice
+
+SOURCE_REFERENCE_MAX = Source._meta.get_field("reference").max_length
+
+
+class ImportRefused(Exception):
+    """Nothing was imported; str() says why, for the person importing."""
+
+    def __init__(self, message: str, proposal: ImportProposal | None = None):
+        super().__init__(message)
+        self.proposal = proposal
+
+
+@dataclass
+class ImportSetup:
+    """What the person said about the import before the rows: where the actions go and the
+    paper they come from."""
+
+    source_title: str
+    source_kind: str
+    source_date: datetime.date | None = None
+    plan: Plan | None = None  # an existing plan to add to; otherwise a new plan:
+    title: str = ""
+    owning_body: Body | None = None
+    lead: Person | None = None
+
+
+@dataclass
+class ImportResult:
+    plan: Plan
+    source: Source
+    actions: int
+    recommendations: int
+    people_created: int
+    organisations_created: int
+
+
+def source_reference(title: str) -> str:
+    """A reference for the new source, from its title, not yet used by another source."""
+    base = slugify(title).upper()[: SOURCE_REFERENCE_MAX - 4] or "IMPORT"
+    used = set(Source.objects.filter(reference__startswith=base).values_list("reference", flat=True))
+    if base not in used:
+        return base
+    return next(f"{base}-{n}" for n in range(2, len(used) + 3) if f"{base}-{n}" not in used)
+
+
+def setup_errors(setup: ImportSetup) -> list[str]:
+    if setup.plan is None and Plan.objects.filter(title=setup.title.strip()).exists():
+        return [f"There is already a plan called “{setup.title.strip()}”"]
+    return []
+
+
+def _message(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return "; ".join(error.messages)
+    return "it clashes with something already saved (such as an action with the same reference)"
+
+
+def import_plan(
+    *, rows: list[list], header_row: int, mapping: list[str], decisions: dict, setup: ImportSetup
+) -> ImportResult:
+    """Import the rows as the setup says, all or nothing. Raises ImportRefused (with the
+    proposal, when it has errors to show) if anything is wrong; nothing is written then."""
+    try:
+        with transaction.atomic():
+            plan = setup.plan
+            if plan is not None:
+                plan = Plan.objects.select_for_update().get(pk=plan.pk)  # one import into a plan at a time
+            proposal = propose(rows, header_row=header_row, mapping=mapping, plan=plan, decisions=decisions)
+            proposal.errors += setup_errors(setup)
+            if not proposal.is_valid:
+                raise ImportRefused(
+                    f"Nothing has been imported: there {_are(proposal.error_count)} to put right first.", proposal
+                )
+            return _write(proposal, setup, plan)
+    except Plan.DoesNotExist:
+        raise ImportRefused("Nothing has been imported: the plan has been deleted.") from None
+
+
+def _are(count: int) -> str:
+    return "is 1 problem" if count == 1 else f"are {count} problems"
+
+
+def _write(proposal: ImportProposal, setup: ImportSetup, plan: Plan | None) -> ImportResult:
+    step = "the new people and organisations"
+    try:
+        organisations = _create_organisations(proposal.new_organisations)
+        people = _create_people(proposal.new_people)
+
+        step = "the source"
+        source = recommendation_services.source_create(
+            kind=setup.source_kind,
+            reference=source_reference(setup.source_title),
+            title=setup.source_title,
+            made_by=None,
+            date=setup.source_date,
+        )
+        step = "the plan"
+        if plan is None:
+            plan = plan_services.plan_create(
+                title=setup.title,
+                owning_body=setup.owning_body,
+                lead=setup.lead,
+                status=PlanStatus.ACTIVE,
+                sources=[source],
+            )
+        else:
+            plan = plan_services.plan_update(
+                plan=plan,
+                title=plan.title,
+                owning_body=plan.owning_body,
+                lead=plan.lead,
+                status=plan.status,
+                sources=[*plan.sources.all(), source],
+                summary=plan.summary,
+            )
+
+        known_people = Person.objects.in_bulk({c.chosen_pk for c in proposal.people.values() if c.chosen_pk})
+        known_organisations = Organisation.objects.in_bulk(
+            {c.chosen_pk for c in proposal.organisations.values() if c.chosen_pk}
+        )
+
+        def person(name_key: str) -> Person | None:
+            choice = proposal.people[name_key]
+            return people.get(name_key) if choice.decision == NEW else known_people.get(choice.chosen_pk)
+
+        recommendations: dict[int, Recommendation] = {}
+        for proposed in proposal.recommendations:
+            step = f"the recommendation on row {proposed.row}"
+            recommendations[proposed.number] = recommendation_services.recommendation_create(
+                source=source,
+                parent=None,
+                text=proposed.text,
+                label=proposed.label,
+                group=proposed.group,
+                current_activity="\n\n".join(proposed.current_activity),
+                lead=person(proposed.lead) if proposed.lead else None,
+            )
+
+        for proposed in proposal.actions:
+            step = f"row {proposed.row}"
+            action = plan_services.action_create(
+                plan=plan,
+                description=proposed.description,
+                recommendation=recommendations[proposed.recommendation.number] if proposed.recommendation else None,
+                reference=proposed.reference,
+                target_date=proposed.target_date,
+                target_date_text=proposed.target_text,
+                success_criteria=proposed.success_criteria,
+                milestones=proposed.milestones,
+            )
+            responsible = [p for p in (person(name) for name in proposed.people) if p is not None]
+            partners = [
+                organisations.get(choice.key) if choice.decision == NEW else known_organisations.get(choice.chosen_pk)
+                for choice in proposal.partners_of(proposed)
+            ]
+            if responsible or partners:
+                plan_services.action_people_assign(
+                    action=action,
+                    expected_version=action.version,
+                    lead=responsible[0] if responsible else None,
+                    supporting_officers=responsible[1:],
+                    partners=[organisation for organisation in partners if organisation is not None],
+                )
+            if proposed.status.status is not None:
+                _record_status(action, proposed, setup)
+    except (ValidationError, IntegrityError) as error:
+        raise ImportRefused(f"Nothing has been imported: {step} could not be saved: {_message(error)}.") from error
+    return ImportResult(
+        plan=plan,
+        source=source,
+        actions=len(proposal.actions),
+        recommendations=len(recommendations),
+        people_created=len(people),
+        organisations_created=len(organisations),
+    )
+
+
+def _create_organisations(choices: list[NameChoice]) -> dict[str, Organisation]:
+    return {
+        choice.key: partner_services.organisation_create(name=choice.text, kind=OrganisationKind.OTHER)
+        for choice in choices
+    }
+
+
+def _create_people(choices: list[NameChoice]) -> dict[str, Person]:
+    created = {}
+    for choice in choices:
+        organisation = Organisation.objects.get(pk=choice.organisation.pk) if choice.organisation else None
+        if choice.is_post:
+            created[choice.key] = partner_services.person_create(job_title=choice.text, organisation=organisation)
+        else:
+            created[choice.key] = partner_services.person_create(name=choice.text, organisation=organisation)
+    return created
+
+
+def _record_status(action: Action, proposed, setup: ImportSetup) -> None:
+    """The status the paper printed, as the action's first progress update. It records what the
+    paper said, by nobody in particular, so the rules for a new report by an officer (an
+    overdue action cannot be reported Green) do not apply; the model's own rules do."""
+    narrative = proposed.progress or f"Status as printed in “{setup.source_title}”: {proposed.status_text}."
+    update = ProgressUpdate(
+        action=action, author=None, status=proposed.status.status, rag=proposed.status.rag, narrative=narrative
+    )
+    update.full_clean()
+    update.save()
