@@ -26,6 +26,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from actionplans.models import UpdateRound
 from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Membership
+from reports.models import PublishedPaper
 from tests.factories import (
     ActionFactory,
     BodyFactory,
@@ -88,6 +89,52 @@ MATRIX = {
     "meeting_since_last": READ_ALL,
     "meeting_minutes_extract": READ_ALL,
     "meeting_minutes_docx": READ_ALL,
+    "committee_paper": MANAGE,
+    "committee_paper_pdf": MANAGE,
+    "published_paper_download": READ_ALL,
+    "plan_report_pdf": PLAN_READ,
+    # Spreadsheets in and out
+    "tracker_export": READ_ALL,
+    "tracker_export_csv": READ_ALL,
+    "plan_tracker_export": PLAN_READ,
+    "plan_tracker_export_csv": PLAN_READ,
+    "my_actions_update_sheet": [(LOGIN, LOGIN)] + [(OK, 405)] * 6 + [(404, 405)],  # admin: no person
+    "tracker_update_sheet": [(LOGIN, LOGIN)] + [(403, 405)] * 5 + [(OK, 405)] * 2,
+    "plan_tracker_update_sheet": [
+        (LOGIN, LOGIN),
+        (403, 405),
+        (403, 405),
+        (403, 405),
+        (403, 405),
+        (404, 405),
+        (OK, 405),
+        (OK, 405),
+    ],
+    "bulk_update": SIGNED_IN_FORM,
+    "bulk_update_preview": READ_ALL,
+    "bulk_update_confirm": [(LOGIN, LOGIN)] + [(405, OK)] * 7,
+    "plan_import": MANAGE,
+    "plan_import_into": PLAN_EDIT,
+    "plan_import_columns": [
+        (LOGIN, LOGIN),
+        (403, 403),
+        (403, 403),
+        (403, 403),
+        (OK, OK),
+        (403, 403),
+        (OK, OK),
+        (OK, OK),
+    ],
+    "plan_import_preview": [
+        (LOGIN, LOGIN),
+        (403, 403),
+        (403, 403),
+        (403, 403),
+        (OK, OK),
+        (403, 403),
+        (OK, OK),
+        (OK, OK),
+    ],
     "update_round_start": MANAGE,
     "update_round_detail": READ_ALL,
     "update_round_remind": [(LOGIN, LOGIN)] + [(405, 403)] * 5 + [(405, OK), (405, OK)],
@@ -183,6 +230,9 @@ def world(db):
     action = ActionFactory(plan=plan, recommendation=recommendation, lead=people["officer"])
     # The outsider's own work elsewhere, so they are not simply a person with no actions.
     ActionFactory(plan=PlanFactory(owning_body=BodyFactory(organisation=police)), lead=people["outsider"])
+    published = PublishedPaper(meeting=meeting, title="A paper")
+    published.set_content(b"%PDF-1.7 x")
+    published.save()
     update_round = UpdateRound.objects.create(meeting=meeting, deadline=datetime.date(2030, 11, 1))
     users = {role: person.user for role, person in people.items()}
     users["admin"] = UserFactory(username="admin", is_staff=True, is_superuser=True)
@@ -200,6 +250,14 @@ def world(db):
         "meeting_since_last": [meeting.pk],
         "meeting_minutes_extract": [meeting.pk],
         "meeting_minutes_docx": [meeting.pk],
+        "committee_paper": [meeting.pk],
+        "committee_paper_pdf": [meeting.pk],
+        "published_paper_download": [published.pk],
+        "plan_report_pdf": [plan.pk],
+        "plan_tracker_export": [plan.pk],
+        "plan_tracker_export_csv": [plan.pk],
+        "plan_tracker_update_sheet": [plan.pk],
+        "plan_import_into": [plan.pk],
         "update_round_start": [next_meeting.pk],
         "update_round_detail": [update_round.pk],
         "update_round_remind": [update_round.pk],

@@ -44,6 +44,7 @@ def _tracker_page(request, viewer: Viewer, *, plan: Plan | None):
     )
     sort = request.GET.get("sort", "")
     context = {
+        "viewer": viewer,
         "plan": plan,
         "filterset": filterset,
         "form": filterset.form,
