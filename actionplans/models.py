@@ -116,9 +116,10 @@ class ActionQuerySet(AuditedQuerySet):
             )
         )
 
-    def rag_counts_by_plan(self) -> dict[int, dict[str, int]]:
-        """Per plan: how many actions show each RAG (key "" for not yet reported), and how many
-        are "overdue" and "update_due". One query, counted by the database. Needs with_rag()."""
+    def rag_counts_by(self, *fields: str) -> list[tuple[dict, dict[str, int]]]:
+        """Grouped by `fields`: each group's values, and how many of its actions show each RAG
+        (key "" for not yet reported) and are "overdue" and "update_due". One query, counted
+        by the database. Needs with_rag()."""
         conditions = {rag_value.value: Q(effective_rag=rag_value.value) for rag_value in Rag} | {
             "": Q(effective_rag__isnull=True),
             "overdue": Q(is_overdue=True),
@@ -126,8 +127,14 @@ class ActionQuerySet(AuditedQuerySet):
         }
         aliases = {f"count_{key or 'none'}": key for key in conditions}
         counts = {alias: models.Count("pk", filter=conditions[key]) for alias, key in aliases.items()}
-        rows = self.order_by().values("plan").annotate(**counts)
-        return {row["plan"]: {key: row[alias] for alias, key in aliases.items()} for row in rows}
+        rows = self.order_by().values(*fields).annotate(**counts)
+        return [
+            ({name: row[name] for name in fields}, {key: row[alias] for alias, key in aliases.items()}) for row in rows
+        ]
+
+    def rag_counts_by_plan(self) -> dict[int, dict[str, int]]:
+        """rag_counts_by("plan"), keyed by plan id. Needs with_rag()."""
+        return {values["plan"]: counts for values, counts in self.rag_counts_by("plan")}
 
     def rag_counts(self) -> dict[str, int]:
         """How many actions show each RAG (key "" for not yet reported). Needs with_rag()."""

@@ -19,6 +19,42 @@ from actionplans.update_rules import ProposedUpdate, update_errors
 from partners.models import Person
 
 
+def progress_update_problems(
+    *,
+    action: Action,
+    status: str,
+    rag_value: str,
+    narrative: str,
+    evidence_url: str = "",
+    revised_target_date: datetime.date | None = None,
+    revision_reason: str = "",
+    on: datetime.date | None = None,
+) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """Why progress_update_record would refuse this update, without writing anything: the
+    rules of actionplans.update_rules, then the ProgressUpdate fields' own checks for fields the
+    rules said nothing about. Returns (rule errors, field errors), each field -> messages."""
+    on = on or rag.today()
+    proposed = ProposedUpdate(
+        status=status,
+        rag=rag_value,
+        narrative=narrative,
+        revised_target_date=revised_target_date,
+        revision_reason=revision_reason,
+    )
+    rule_errors = update_errors(
+        proposed, is_overdue=action.assessment(on=on).is_overdue, current_target=action.target_date, on=on
+    )
+    update = ProgressUpdate(
+        action=action, status=status, rag=rag_value, narrative=narrative.strip(), evidence_url=evidence_url
+    )
+    field_errors: dict[str, list[str]] = {}
+    try:
+        update.clean_fields(exclude=["action", "author", "reported_at"])
+    except ValidationError as error:
+        field_errors = {name: messages for name, messages in error.message_dict.items() if name not in rule_errors}
+    return rule_errors, field_errors
+
+
 def progress_update_record(
     *,
     action: Action,
@@ -34,18 +70,18 @@ def progress_update_record(
 ) -> ProgressUpdate:
     """Record a progress update, revising the target date first if asked. Raises
     ValidationError (field -> messages) if the update breaks a rule; nothing is written then."""
-    on = on or rag.today()
-    assessment = action.assessment(on=on)
-    proposed = ProposedUpdate(
+    rule_errors, field_errors = progress_update_problems(
+        action=action,
         status=status,
-        rag=rag_value,
+        rag_value=rag_value,
         narrative=narrative,
+        evidence_url=evidence_url,
         revised_target_date=revised_target_date,
         revision_reason=revision_reason,
+        on=on,
     )
-    errors = update_errors(proposed, is_overdue=assessment.is_overdue, current_target=action.target_date, on=on)
-    if errors:
-        raise ValidationError(errors)
+    if rule_errors or field_errors:
+        raise ValidationError(rule_errors | field_errors)
     update = ProgressUpdate(
         action=action,
         author=author,
@@ -57,7 +93,7 @@ def progress_update_record(
     )
     update.full_clean()
     with transaction.atomic():
-        if proposed.revises_target:
+        if revised_target_date is not None or revision_reason.strip():
             target_date_revise(action=action, new_date=revised_target_date, reason=revision_reason, by=author)
         update.save()
     return update

@@ -22,8 +22,7 @@ from actionplans.models import Action, ProgressUpdate
 from actionplans.permissions import Viewer, action_access, readable_actions
 from actionplans.progress_forms import NARRATIVE_MAX
 from actionplans.rag import ActionStatus, Rag, rag_label
-from actionplans.services import progress_update_record
-from actionplans.update_rules import ProposedUpdate, update_errors
+from actionplans.services import progress_update_problems, progress_update_record
 from reports.bulk_update.sheet import (
     RAG_WORDS,
     STATUS_WORDS,
@@ -114,23 +113,15 @@ BLANK_NARRATIVE = "Fill in ‘Action taken’: every progress update says what h
 
 
 def update_problems(action: Action, *, status: str, rag_value: str, narrative: str, on: datetime.date) -> list[str]:
-    """Why progress_update_record would refuse this update, without writing it: the rules of
-    actionplans.update_rules, asked exactly as progress_update_record asks them, then the
-    ProgressUpdate model's own field checks (its full_clean), such as a narrative being required."""
-    errors = update_errors(
-        ProposedUpdate(status=status, rag=rag_value, narrative=narrative),
-        is_overdue=action.assessment(on=on).is_overdue,
-        current_target=action.target_date,
-        on=on,
+    """Why progress_update_record would refuse this update (actionplans.services checks it the
+    same way), with the field checks' messages in the sheet's own column names."""
+    rule_errors, field_errors = progress_update_problems(
+        action=action, status=status, rag_value=rag_value, narrative=narrative, on=on
     )
-    update = ProgressUpdate(action=action, status=status, rag=rag_value, narrative=narrative.strip())
-    try:
-        update.clean_fields(exclude=["action", "author"])
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            if name not in errors:  # the rules already said it in their own words
-                errors[name] = [_field_message(name, message, narrative) for message in messages]
-    return [message for messages in errors.values() for message in messages]
+    messages = [message for field_messages in rule_errors.values() for message in field_messages]
+    for name, field_messages in field_errors.items():
+        messages += [_field_message(name, message, narrative) for message in field_messages]
+    return messages
 
 
 def _field_message(name: str, message: str, narrative: str) -> str:

@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -166,24 +166,11 @@ def _summed(summaries: Iterable[RagSummary]) -> RagSummary:
 
 
 # What each count counts: a RAG ("" for not yet reported), overdue, update due (RagSummary's keys).
-_CONDITIONS = {key: Q(effective_rag=key) if key else Q(effective_rag__isnull=True) for key in RAG_KEYS} | {
-    "overdue": Q(is_overdue=True),
-    "update_due": Q(is_update_due=True),
-}
-
-
-def _alias(key: str) -> str:
-    return f"count_{key or 'none'}"
-
-
 def rag_counts_grouped(actions: QuerySet, *fields: str, on: datetime.date) -> list[tuple[dict, RagSummary]]:
-    """The RAG counts of the actions grouped by `fields`: one query, counted by the database.
-    Each row's values of `fields`, with its RagSummary."""
-    aggregates = {_alias(key): Count("pk", filter=condition) for key, condition in _CONDITIONS.items()}
-    rows = actions.with_rag(on=on).order_by().values(*fields).annotate(**aggregates)
+    """The RAG counts of the actions grouped by `fields` (ActionQuerySet.rag_counts_by): one
+    query. Each row's values of `fields`, with its RagSummary."""
     return [
-        ({name: row[name] for name in fields}, RagSummary.from_counts({key: row[_alias(key)] for key in _CONDITIONS}))
-        for row in rows
+        (values, RagSummary.from_counts(counts)) for values, counts in actions.with_rag(on=on).rag_counts_by(*fields)
     ]
 
 

@@ -21,8 +21,7 @@ from actionplans import rag
 from actionplans.models import Action, Plan
 from actionplans.permissions import Viewer
 from actionplans.rag import rag_label
-from reports.tracker.filters import TrackerFilterSet
-from reports.tracker.selectors import tracker_actions, tracker_scope
+from reports.tracker.filters import tracker_filterset
 from reports.tracker.tables import TrackerTable
 
 # Rows are read from the database this many at a time (each batch: 1 query for the rows,
@@ -103,13 +102,7 @@ class TrackerSelection:
 def tracker_selection(viewer: Viewer, params: QueryDict, *, plan: Plan | None = None) -> TrackerSelection:
     """The rows of /tracker/ (or a plan's tracker) under the GET parameters `params`: the page's
     filter set and selector, ordered by the page's table. Raises FiltersInvalid."""
-    filterset = TrackerFilterSet(
-        params,
-        tracker_actions(viewer, plan=plan),
-        viewer=viewer,
-        scope=tracker_scope(viewer, plan=plan),
-        plan=plan,
-    )
+    filterset = tracker_filterset(viewer, params, plan=plan)
     if not filterset.is_valid():
         raise FiltersInvalid
     table = TrackerTable(filterset.qs, exclude=("plan",) if plan else ())

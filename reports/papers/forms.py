@@ -12,6 +12,7 @@ from django import forms
 from actionplans.version_forms import OpenedVersionMixin
 from partners.forms import text_area, too_long
 from reports.models import CommitteePaper
+from reports.papers.services import PAPER_TEXT_FIELDS
 
 APPENDIX_RAG = "rag"
 APPENDIX_SINCE = "since"
@@ -105,29 +106,7 @@ class CommitteePaperForm(OpenedVersionMixin, forms.ModelForm):
 
     class Meta:
         model = CommitteePaper
-        fields = [
-            "agenda_item",
-            "subject",
-            "report_of",
-            "contact_name",
-            "contact_title",
-            "contact_phone",
-            "contact_email",
-            "confidentiality",
-            "brief_summary",
-            "recommendations",
-            "reasons",
-            "alternative_options",
-            "detail",
-            "resource_implications",
-            "legal_power",
-            "legal_implications",
-            "risk_implications",
-            "policy_implications",
-            "key_decision",
-            "wards_affected",
-            "supporting_documentation",
-        ]
+        fields = PAPER_TEXT_FIELDS
         labels = {
             "subject": "Subject",
             "report_of": "Report of (optional)",

@@ -11,8 +11,8 @@ from partners.models import Person
 from reports.models import CommitteePaper, PublishedPaper
 from reports.papers.pdf import committee_paper_pdf
 
-# What the edit form writes, besides who saved it and when.
-PAPER_FIELDS = [
+# The paper's own words, as the edit form shows them.
+PAPER_TEXT_FIELDS = [
     "agenda_item",
     "subject",
     "report_of",
@@ -34,9 +34,9 @@ PAPER_FIELDS = [
     "key_decision",
     "wards_affected",
     "supporting_documentation",
-    "include_rag_summary",
-    "include_since_last",
 ]
+# What the edit form writes, besides who saved it and when.
+PAPER_FIELDS = [*PAPER_TEXT_FIELDS, "include_rag_summary", "include_since_last"]
 
 
 def paper_save(*, paper: CommitteePaper, expected_version: int, by: Person | None) -> CommitteePaper:

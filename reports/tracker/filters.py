@@ -20,6 +20,7 @@ from actionplans.rag import NOT_REPORTED_LABEL, ActionStatus, Rag
 from partners.models import Body, Organisation, Person
 from recommendations.models import ResponseDecision, Source
 from reports.tracker.search import search_actions
+from reports.tracker.selectors import tracker_actions, tracker_scope
 
 DATE_FORMAT = "%d/%m/%Y"
 DATE_HINT = "For example, 31/03/2022"
@@ -197,3 +198,11 @@ def _describe(field: forms.Field, name: str, value) -> str:
             return f"response {_choice_labels(field, [value])}"
         case _:
             return f"{name} ‘{value}’"
+
+
+def tracker_filterset(viewer: Viewer, params, *, plan: Plan | None = None) -> TrackerFilterSet:
+    """The tracker's filters under the GET parameters `params`, over what the viewer may read:
+    the one way the page, its exports and its update sheets select their rows."""
+    return TrackerFilterSet(
+        params, tracker_actions(viewer, plan=plan), viewer=viewer, scope=tracker_scope(viewer, plan=plan), plan=plan
+    )

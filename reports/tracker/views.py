@@ -11,8 +11,7 @@ from django_tables2 import RequestConfig
 
 from actionplans.models import Plan
 from actionplans.permissions import Viewer, get_plan_for_user, viewer_for
-from reports.tracker.filters import TrackerFilterSet
-from reports.tracker.selectors import tracker_actions, tracker_scope
+from reports.tracker.filters import tracker_filterset
 from reports.tracker.tables import TrackerTable
 
 PER_PAGE = 50
@@ -35,13 +34,7 @@ def _tracker_page(request, viewer: Viewer, *, plan: Plan | None):
     choices (plan and body not within a plan), 1 for each plan, source, body, partner or
     lead_id chosen; then, when the filters are valid, 1 count, 1 the page of rows, 1 their
     further responsible people. None of them grows with the number of actions."""
-    filterset = TrackerFilterSet(
-        request.GET,
-        tracker_actions(viewer, plan=plan),
-        viewer=viewer,
-        scope=tracker_scope(viewer, plan=plan),
-        plan=plan,
-    )
+    filterset = tracker_filterset(viewer, request.GET, plan=plan)
     sort = request.GET.get("sort", "")
     context = {
         "viewer": viewer,
