@@ -19,9 +19,9 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
-from actionplans.models import Action, Plan, ProgressUpdate
-from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
-from actionplans.target_dates import parse_target_date
+from actionplans.plans.models import Action, Plan, ProgressUpdate
+from actionplans.plans.target_dates import parse_target_date
+from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Attendance, Body, Meeting, Membership, Organisation, Person
 from recommendations.models import Recommendation, Source
 from recommendations.responses import default_response_due_date, report_date_of

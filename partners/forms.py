@@ -13,7 +13,7 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F
 
-from actionplans.progress_forms import DATE_INPUT_FORMATS
+from actionplans.kernel.dates import DATE_INPUT_FORMATS
 from partners.models import (
     Body,
     BodyKind,

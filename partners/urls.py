@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partners import views
+from partners.pages import views
 
 urlpatterns = [
     path("people/new/", views.person_create, name="person_create"),
@@ -15,7 +15,4 @@ urlpatterns = [
     path("bodies/<int:pk>/members/", views.body_members, name="body_members"),
     path("bodies/<int:body_pk>/members/<int:pk>/edit/", views.membership_edit, name="membership_edit"),
     path("bodies/<int:body_pk>/members/<int:pk>/remove/", views.membership_remove, name="membership_remove"),
-    path("bodies/<int:pk>/meetings/new/", views.meeting_create, name="meeting_create"),
-    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
-    path("meetings/<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
 ]

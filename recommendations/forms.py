@@ -11,8 +11,8 @@ from __future__ import annotations
 
 from django import forms
 
-from actionplans.progress_forms import DATE_INPUT_FORMATS
-from actionplans.version_forms import OpenedVersionMixin, opened_version_field
+from actionplans.kernel.dates import DATE_INPUT_FORMATS
+from actionplans.kernel.forms import OpenedVersionMixin, opened_version_field
 from partners.models import Body, Meeting, Person
 from recommendations import rules
 from recommendations.models import Recommendation, ResponseDecision, Source, SourceKind

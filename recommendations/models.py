@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actionplans.audit import AuditedQuerySet
+from actionplans.kernel.audit import AuditedQuerySet
 from partners.models import Body, Meeting, Person
 
 

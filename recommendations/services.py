@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
-from actionplans.concurrency import save_if_unchanged
+from actionplans.kernel.concurrency import save_if_unchanged
 from partners.models import Body, Meeting, Person
 from recommendations import rules
 from recommendations.models import Recommendation, Source

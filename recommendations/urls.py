@@ -1,6 +1,6 @@
 from django.urls import path
 
-from recommendations import views
+from recommendations.pages import views
 
 urlpatterns = [
     path("sources/new/", views.source_create, name="source_create"),

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 
 from django.utils.safestring import SafeString, mark_safe
 
-from actionplans.rag import NOT_REPORTED_LABEL, Rag, rag_label
+from actionplans.plans.rag import NOT_REPORTED_LABEL, Rag, rag_label
 
 SVG_NAMESPACE = "http://www.w3.org/2000/svg"
 FONT_FAMILY = "Arial, sans-serif"
@@ -57,7 +57,7 @@ class Series:
 
 
 # The colours of the RAG tags (static/src/app.scss: .rag--blue … .rag--none), each with its
-# text colour, in the order the tracker lists RAGs (actionplans.selectors.RAG_KEYS).
+# text colour, in the order the tracker lists RAGs (actionplans.plans.selectors.RAG_KEYS).
 RAG_COLOURS = {
     Rag.BLUE.value: ("#005ea5", "#ffffff"),
     Rag.GREEN.value: ("#00703c", "#ffffff"),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from simple_history.models import HistoricalRecords
 
-from actionplans.audit import AuditedQuerySet
+from actionplans.kernel.audit import AuditedQuerySet
 from partners.models import Meeting, Person
 
 

@@ -6,9 +6,9 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from actionplans.models import Action, ActionComment, Plan, ProgressUpdate
-from actionplans.monitoring import UpdateRound
-from actionplans.rag import ActionStatus, Rag
+from actionplans.meetings.models import UpdateRound
+from actionplans.plans.models import Action, ActionComment, Plan, ProgressUpdate
+from actionplans.plans.rag import ActionStatus, Rag
 from partners.models import (
     Attendance,
     AttendanceStatus,
@@ -165,7 +165,7 @@ class SupportUserFactory(UserFactory):
         if create:
             from django.contrib.auth.models import Group
 
-            from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
+            from partners.access import DEMOCRATIC_SUPPORT_GROUP
 
             obj.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
 

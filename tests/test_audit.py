@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from simple_history.models import HistoricalRecords
 
-from actionplans.concurrency import EditConflict, save_if_unchanged
-from actionplans.history import CHANGED, CREATED, DELETED, EMPTY, SYSTEM, activity, history_entries, plan_activity
-from actionplans.models import Action, PlanStatus
-from actionplans.rag import Rag
+from actionplans.kernel.concurrency import EditConflict, save_if_unchanged
+from actionplans.plans.history import CHANGED, CREATED, DELETED, EMPTY, SYSTEM, activity, history_entries, plan_activity
+from actionplans.plans.models import Action, PlanStatus
+from actionplans.plans.rag import Rag
 from actionplans.templatetags.tracker import CHANGE_HISTORY_LIMIT
 from partners.models import MembershipRole, Organisation, OrganisationKind, Person
 from recommendations.models import Recommendation, ResponseDecision

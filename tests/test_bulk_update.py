@@ -1,7 +1,7 @@
 """Bulk update by spreadsheet: the update sheet (/my-actions/export.xlsx, and for managers
 /tracker/update-sheet.xlsx), the upload (/bulk-update/), the preview and the confirm.
 
-Each filled-in row becomes a progress update through actionplans.services, under the same
+Each filled-in row becomes a progress update through actionplans.plans.services, under the same
 rules as the form; rows the person may not update, unknown actions, bad words, broken rules and
 actions changed since the download are reported and never posted; the confirm posts all the
 ready rows or none, and only from the server's copy of a fresh preview."""
@@ -17,9 +17,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans.models import Action, ProgressUpdate
-from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
-from actionplans.rag import ActionStatus, Rag
+from actionplans.plans.models import Action, ProgressUpdate
+from actionplans.plans.rag import ActionStatus, Rag
+from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from reports.bulk_update import views
 from reports.bulk_update.services import PREVIEW_MAX_AGE
 from reports.bulk_update.sheet import UPDATE_COLUMNS, parse_rag, parse_status, read_update_sheet

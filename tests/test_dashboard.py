@@ -15,11 +15,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans.models import Action
-from actionplans.permissions import viewer_for
-from actionplans.rag import ActionStatus, Rag
+from actionplans.plans.models import Action
+from actionplans.plans.rag import ActionStatus, Rag
+from actionplans.plans.timeline import ActionHistory
+from partners.access import viewer_for
 from reports.dashboard import history, selectors
-from reports.dashboard.history import ActionHistory, month_periods, quarter_periods
+from reports.dashboard.history import month_periods, quarter_periods
 from tests.factories import (
     ActionFactory,
     BodyFactory,

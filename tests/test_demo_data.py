@@ -9,8 +9,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from actionplans.demo import ILLUSTRATIVE_PREFIX, load_demo
-from actionplans.models import Action, Plan, ProgressUpdate
-from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
+from actionplans.plans.models import Action, Plan, ProgressUpdate
+from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Attendance, Body, Meeting, Membership, Person
 from recommendations.models import Recommendation, Source
 
@@ -248,9 +248,9 @@ def test_demo_actions_are_dated_by_their_papers_not_by_the_load(demo):
 
 
 def test_the_panels_decisions_on_4_november_2021_shape_the_next_meetings_list(demo):
-    from actionplans.meeting_list import decisions_record, monitoring_list
-    from actionplans.monitoring import SignOffDecision
-    from actionplans.signoff import ItemState
+    from actionplans.meetings.lists import decisions_record, monitoring_list
+    from actionplans.meetings.models import SignOffDecision
+    from actionplans.meetings.signoff import ItemState
 
     panel = Body.objects.get(name="Children and Families Scrutiny Panel")
     november = panel.meetings.get(date=datetime.date(2021, 11, 4))
@@ -330,7 +330,7 @@ def test_a_panel_member_reads_the_panels_dashboard_filters_red_items_of_a_lead_a
 def test_democratic_support_run_an_update_round_and_record_the_panels_decisions(demo, demo_as_at):
     from django.urls import reverse
 
-    from actionplans.meeting_list import monitoring_list
+    from actionplans.meetings.lists import monitoring_list
 
     support = client_for("support")
     panel = Body.objects.get(name="Children and Families Scrutiny Panel")

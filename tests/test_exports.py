@@ -23,8 +23,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP, viewer_for
-from actionplans.rag import ActionStatus, Rag
+from actionplans.plans.rag import ActionStatus, Rag
+from partners.access import DEMOCRATIC_SUPPORT_GROUP, viewer_for
 from reports.exports import xlsx
 from reports.exports.csv import neutralise
 from reports.exports.rows import TRACKER_COLUMNS, tracker_sheet

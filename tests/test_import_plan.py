@@ -11,9 +11,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.urls import reverse
 
-from actionplans.models import Action, Plan, ProgressUpdate
-from actionplans.rag import ActionStatus, Rag
-from actionplans.target_dates import date_from_cell, date_from_excel_serial
+from actionplans.plans.models import Action, Plan, ProgressUpdate
+from actionplans.plans.rag import ActionStatus, Rag
+from actionplans.plans.target_dates import date_from_cell, date_from_excel_serial
 from partners.models import Organisation, Person
 from recommendations.models import Recommendation, Source, SourceKind
 from reports.imports import headers, parse, people, services

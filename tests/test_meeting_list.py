@@ -10,12 +10,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans.meeting_list import DecisionsInvalid, decisions_record, monitoring_list
-from actionplans.models import MonitoringDecision
-from actionplans.monitoring import SignOffDecision as D
-from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
-from actionplans.rag import ActionStatus, Rag
-from actionplans.signoff import ItemState
+from actionplans.meetings.lists import DecisionsInvalid, decisions_record, monitoring_list
+from actionplans.meetings.models import MonitoringDecision
+from actionplans.meetings.models import SignOffDecision as D
+from actionplans.meetings.signoff import ItemState
+from actionplans.plans.rag import ActionStatus, Rag
+from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Membership
 from recommendations.models import ResponseDecision
 from tests.factories import (

@@ -16,9 +16,9 @@ from django.utils import timezone
 from docx.oxml.ns import qn
 
 from actionplans.demo import load_demo
-from actionplans.meeting_list import decisions_record, monitoring_list
-from actionplans.monitoring import SignOffDecision as D
-from actionplans.rag import ActionStatus, Rag
+from actionplans.meetings.lists import decisions_record, monitoring_list
+from actionplans.meetings.models import SignOffDecision as D
+from actionplans.plans.rag import ActionStatus, Rag
 from partners.models import BodyKind, Meeting
 from recommendations.models import ResponseDecision
 from reports.minutes import body_noun, resolutions

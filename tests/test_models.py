@@ -4,8 +4,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from actionplans.models import Action, Plan, ProgressUpdate
-from actionplans.rag import ActionStatus, Rag
+from actionplans.plans.models import Action, Plan, ProgressUpdate
+from actionplans.plans.rag import ActionStatus, Rag
 from partners.models import Attendance, Body, Membership, Organisation, Person
 from recommendations.models import Recommendation, ResponseDecision
 from tests.factories import (

@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans.rag import Rag
+from actionplans.plans.rag import Rag
 from partners.models import AttendanceStatus, MembershipRole
 from recommendations.models import ResponseDecision
 from tests.factories import (
@@ -47,7 +47,7 @@ def logged_in_client(client, officer_user):
     read everything; what each role may see is pinned in tests/test_permissions.py."""
     from django.contrib.auth.models import Group
 
-    from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
+    from partners.access import DEMOCRATIC_SUPPORT_GROUP
 
     officer_user.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
     client.force_login(officer_user)

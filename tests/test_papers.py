@@ -21,7 +21,7 @@ from pypdf import PdfReader
 from pypdf.generic import BooleanObject
 
 from actionplans.demo import load_demo
-from actionplans.rag import ActionStatus, Rag
+from actionplans.plans.rag import ActionStatus, Rag
 from partners.models import Meeting, Membership, MembershipRole
 from reports.models import CommitteePaper, PublishedPaper
 from reports.papers.drafting import paper_draft

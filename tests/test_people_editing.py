@@ -11,10 +11,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actionplans.editing import services
-from actionplans.history import history_entries
-from actionplans.models import Action
-from actionplans.rag import ActionStatus, Rag
+from actionplans.plans.editing import services
+from actionplans.plans.history import history_entries
+from actionplans.plans.models import Action
+from actionplans.plans.rag import ActionStatus, Rag
 from partners.models import Body, Meeting, Membership, MembershipRole, Organisation, OrganisationKind, Person
 from tests.factories import (
     ActionFactory,

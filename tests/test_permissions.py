@@ -23,8 +23,8 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from actionplans.models import UpdateRound
-from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
+from actionplans.meetings.models import UpdateRound
+from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Membership
 from reports.models import PublishedPaper
 from tests.factories import (

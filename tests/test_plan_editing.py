@@ -12,11 +12,11 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actionplans.concurrency import EditConflict
-from actionplans.editing import services
-from actionplans.editing.forms import CONFLICT
-from actionplans.history import history_entries
-from actionplans.models import Action, Plan, PlanStatus, TargetDateRevision
+from actionplans.kernel.concurrency import EditConflict
+from actionplans.plans.editing import services
+from actionplans.plans.editing.forms import CONFLICT
+from actionplans.plans.history import history_entries
+from actionplans.plans.models import Action, Plan, PlanStatus, TargetDateRevision
 from recommendations.models import Recommendation
 from tests.factories import (
     ActionFactory,

@@ -9,8 +9,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans.models import ActionComment, TargetDateRevision
-from actionplans.rag import ActionStatus, Rag
+from actionplans.plans.models import ActionComment, TargetDateRevision
+from actionplans.plans.rag import ActionStatus, Rag
 from partners.models import Membership
 from tests.factories import (
     ActionFactory,

@@ -6,8 +6,9 @@ import itertools
 import pytest
 from django.utils import timezone
 
-from actionplans.models import Action
-from actionplans.rag import ActionStatus, Rag, assess, today
+from actionplans.kernel.clock import today
+from actionplans.plans.models import Action
+from actionplans.plans.rag import ActionStatus, Rag, assess
 from tests.factories import ActionFactory, ProgressUpdateFactory
 
 ON = datetime.date(2021, 11, 4)

@@ -12,8 +12,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from actionplans.concurrency import EditConflict
-from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
+from actionplans.kernel.concurrency import EditConflict
+from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from recommendations import rules, services
 from recommendations.forms import CONFLICT, REAL_DATE
 from recommendations.models import Recommendation, ResponseDecision, Source, SourceKind
@@ -738,7 +738,7 @@ def test_the_conflict_lists_related_objects_and_choices_in_words(recommendation)
         services.recommendation_response_record(
             recommendation=stale, expected_version=1, decision=ResponseDecision.NOTED
         )
-    from recommendations.selectors import conflict_summary
+    from recommendations.pages.selectors import conflict_summary
 
     summary = conflict_summary(conflict=conflict.value)
     rows = {change.label: (change.was, change.now) for change in summary.changes}

@@ -11,11 +11,11 @@ from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from actionplans.models import PlanStatus
-from actionplans.monitoring import ReminderKind, SentReminder
-from actionplans.rag import ActionStatus, Rag
-from actionplans.reminders import reminders_due, reminders_send
-from actionplans.rounds import day
+from actionplans.meetings.models import ReminderKind, SentReminder
+from actionplans.meetings.reminders import reminders_due, reminders_send
+from actionplans.meetings.rounds import day
+from actionplans.plans.models import PlanStatus
+from actionplans.plans.rag import ActionStatus, Rag
 from tests.factories import (
     ActionFactory,
     BodyFactory,

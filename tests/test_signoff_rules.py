@@ -2,10 +2,10 @@
 
 import pytest
 
-from actionplans.monitoring import SignOffDecision as D
-from actionplans.rag import ActionStatus
-from actionplans.signoff import ItemState as S
-from actionplans.signoff import decision_error, item_state, leaves_list
+from actionplans.meetings.models import SignOffDecision as D
+from actionplans.meetings.signoff import ItemState as S
+from actionplans.meetings.signoff import decision_error, item_state, leaves_list
+from actionplans.plans.rag import ActionStatus
 
 # state -> decision -> (allowed?, leaves the list afterwards?)
 TABLE = {

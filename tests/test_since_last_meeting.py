@@ -8,8 +8,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans.rag import ActionStatus, Rag
-from reports.since import since_last_meeting
+from actionplans.meetings.since import since_last_meeting
+from actionplans.plans.rag import ActionStatus, Rag
 from tests.factories import (
     ActionFactory,
     BodyFactory,

@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 
-from actionplans.target_dates import parse_target_date
+from actionplans.plans.target_dates import parse_target_date
 
 D = datetime.date
 

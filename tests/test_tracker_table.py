@@ -14,9 +14,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans.models import Action
-from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
-from actionplans.rag import ActionStatus, Rag
+from actionplans.plans.models import Action
+from actionplans.plans.rag import ActionStatus, Rag
+from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from recommendations.models import ResponseDecision
 from reports.tracker.search import search_actions
 from tests.factories import (

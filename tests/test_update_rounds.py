@@ -15,10 +15,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans import rounds
-from actionplans.monitoring import ReminderKind, SentReminder, UpdateRound
-from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
-from actionplans.rag import ActionStatus, Rag
+from actionplans.meetings import rounds
+from actionplans.meetings.models import ReminderKind, SentReminder, UpdateRound
+from actionplans.plans.rag import ActionStatus, Rag
+from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Membership
 from tests.factories import (
     ActionFactory,

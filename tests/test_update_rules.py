@@ -4,8 +4,8 @@ import datetime
 
 import pytest
 
-from actionplans.rag import ActionStatus, Rag
-from actionplans.update_rules import ProposedUpdate, update_errors
+from actionplans.plans.rag import ActionStatus, Rag
+from actionplans.plans.update_rules import ProposedUpdate, update_errors
 
 ON = datetime.date(2021, 11, 4)
 YESTERDAY = ON - datetime.timedelta(days=1)

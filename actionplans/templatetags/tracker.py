@@ -2,8 +2,8 @@
 
 from django import forms, template
 
-from actionplans import history
-from actionplans.rag import Assessment, Rag, rag_css_class, rag_label
+from actionplans.plans import history
+from actionplans.plans.rag import Assessment, Rag, rag_css_class, rag_label
 
 register = template.Library()
 
@@ -57,7 +57,7 @@ CHANGE_HISTORY_LIMIT = 50
 def change_history(obj, limit: int = CHANGE_HISTORY_LIMIT):
     """The "Change history" section of an object's page: who changed what and when, newest
     first, with what belongs to the object (a plan's actions, an action's updates and comments,
-    memberships). See actionplans.history for what it costs in queries."""
+    memberships). See actionplans.plans.history for what it costs in queries."""
     return {
         "entries": history.activity(obj, limit=limit),
         "object_name": obj._meta.verbose_name,

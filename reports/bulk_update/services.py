@@ -3,7 +3,7 @@
 The preview decides, row by row, what would happen: ready to post, a problem (unknown action,
 not permitted, a word that is not a status or RAG, a broken update rule) or a conflict (the
 action changed after the sheet was downloaded). The confirm posts every ready row as a progress
-update through actionplans.services.progress_update_record, all in one transaction: if any row
+update through actionplans.plans.services.progress_update_record, all in one transaction: if any row
 can no longer be posted, nothing is.
 """
 
@@ -17,12 +17,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from actionplans import rag
-from actionplans.models import Action, ProgressUpdate
-from actionplans.permissions import Viewer, action_access, readable_actions
-from actionplans.progress_forms import NARRATIVE_MAX
-from actionplans.rag import ActionStatus, Rag, rag_label
-from actionplans.services import progress_update_problems, progress_update_record
+from actionplans.kernel import clock
+from actionplans.plans.access import action_access, readable_actions
+from actionplans.plans.models import Action, ProgressUpdate
+from actionplans.plans.progress_forms import NARRATIVE_MAX
+from actionplans.plans.rag import ActionStatus, Rag, rag_label
+from actionplans.plans.services import progress_update_problems, progress_update_record
+from partners.access import Viewer
 from reports.bulk_update.sheet import (
     RAG_WORDS,
     STATUS_WORDS,
@@ -106,14 +107,14 @@ class PreviewStale(Exception):
     """The preview can no longer be posted as it stands; str() says why. Nothing was written."""
 
 
-# --- the rules, as actionplans.services applies them ------------------------------------
+# --- the rules, as actionplans.plans.services applies them ------------------------------------
 
 COLUMN_NAMES = {"status": "New status", "rag": "New RAG", "narrative": "Action taken"}
 BLANK_NARRATIVE = "Fill in ‘Action taken’: every progress update says what has been done."
 
 
 def update_problems(action: Action, *, status: str, rag_value: str, narrative: str, on: datetime.date) -> list[str]:
-    """Why progress_update_record would refuse this update (actionplans.services checks it the
+    """Why progress_update_record would refuse this update (actionplans.plans.services checks it the
     same way), with the field checks' messages in the sheet's own column names."""
     rule_errors, field_errors = progress_update_problems(
         action=action, status=status, rag_value=rag_value, narrative=narrative, on=on
@@ -144,7 +145,7 @@ def bulk_update_preview(
 
     Queries: 1 the actions named, 1 their newest update ids, then for each row the queries of
     action_access() (none for managers), and 1 for each conflict, to say who updated it."""
-    on = on or rag.today()
+    on = on or clock.today()
     filled = [row for row in sheet_rows if row.is_filled_in]
     ids = {action_id for row in filled if (action_id := _action_id(row.action_id))}
     actions = readable_actions(viewer).filter(pk__in=ids).with_rag(on=on).select_related("plan").in_bulk()
@@ -254,7 +255,7 @@ def bulk_update_apply(*, viewer: Viewer, preview: Preview, on: datetime.date | N
     rows = preview.ready
     if not rows:
         raise PreviewStale("Nothing in this upload can be posted.")
-    on = on or rag.today()
+    on = on or clock.today()
     ids = [row.action_id for row in rows]
     with transaction.atomic():
         # Lock the actions, so nobody posts on them between this check and the writes.

@@ -15,11 +15,11 @@ from dataclasses import dataclass
 
 from django.db.models import Max
 
-from actionplans import rag
-from actionplans.models import Action, ProgressUpdate
-from actionplans.permissions import Viewer
-from actionplans.rag import ActionStatus, Rag, rag_label
-from actionplans.selectors import my_actions_page
+from actionplans.kernel import clock
+from actionplans.plans.models import Action, ProgressUpdate
+from actionplans.plans.rag import ActionStatus, Rag, rag_label
+from actionplans.plans.selectors import my_actions_page
+from partners.access import Viewer
 from partners.models import Person
 from reports.exports.rows import Column, Kind, Sheet, local_date, long_date, tracker_selection
 
@@ -112,7 +112,7 @@ def _update_sheet(actions: list[Action], *, title: str, filename: str) -> Sheet:
 def my_actions_update_sheet(person: Person) -> Sheet:
     """The person's open actions, most urgent first, as on My actions. Queries: 1 the actions
     (the page's selector), 1 their newest update ids."""
-    on = rag.today()
+    on = clock.today()
     actions = my_actions_page(person=person).actions
     return _update_sheet(
         actions,
@@ -124,7 +124,7 @@ def my_actions_update_sheet(person: Person) -> Sheet:
 def tracker_update_sheet(viewer: Viewer, params, *, plan=None) -> Sheet:
     """The rows a tracker view selects (its filters and sort), for managers to fill in.
     Raises reports.exports.rows.FiltersInvalid."""
-    on = rag.today()
+    on = clock.today()
     selection = tracker_selection(viewer, params, plan=plan)
     return _update_sheet(
         list(selection.actions),

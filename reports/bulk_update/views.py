@@ -16,8 +16,9 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from actionplans.models import Plan
-from actionplans.permissions import get_plan_for_user, viewer_for
+from actionplans.plans.access import get_plan_for_user
+from actionplans.plans.models import Plan
+from partners.access import viewer_for
 from reports.bulk_update import sheet
 from reports.bulk_update.forms import ConfirmForm, UploadForm
 from reports.bulk_update.services import PREVIEW_MAX_AGE, Preview, PreviewStale, bulk_update_apply, bulk_update_preview

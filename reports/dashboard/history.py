@@ -1,8 +1,8 @@
 """RAG over time, worked out from the update history.
 
-For each period end (the last 12 months and the last 8 calendar quarters up to rag.today();
+For each period end (the last 12 months and the last 8 calendar quarters up to clock.today();
 Q1 is January to March), every action that existed by then (created on or before the period
-end) gets the RAG the rules in actionplans.rag give as at that day, using only the updates
+end) gets the RAG the rules in actionplans.plans.rag give as at that day, using only the updates
 reported on or before it and the target date in force then:
 
 * the new date of the last target date revision made on or before the day;
@@ -10,7 +10,7 @@ reported on or before it and the target date in force then:
   original target);
 * else the action's target date.
 
-A period that has not ended yet ends on rag.today() and is "so far"; for it the figures are
+A period that has not ended yet ends on clock.today() and is "so far"; for it the figures are
 the same as the dashboard's current counts.
 
 Queries: 1 the actions, 1 all their updates, 1 all their target date revisions, however
@@ -21,18 +21,17 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from bisect import bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.formats import date_format
 
-from actionplans import rag
-from actionplans.models import ProgressUpdate, TargetDateRevision
-from actionplans.rag import NOT_REPORTED_LABEL, Assessment, Rag, rag_label
-from actionplans.selectors import RAG_KEYS, RagSummary
+from actionplans.kernel import clock
+from actionplans.plans import rag
+from actionplans.plans.rag import NOT_REPORTED_LABEL, Rag, rag_label
+from actionplans.plans.selectors import RAG_KEYS, RagSummary
+from actionplans.plans.timeline import ActionHistory, load_histories
 from reports.charts import count_words, whole_percentages
 
 QUARTERS_SHOWN = 8
@@ -110,78 +109,6 @@ def month_periods(*, on: datetime.date, count: int = MONTHS_SHOWN) -> list[Perio
     return periods[::-1]
 
 
-# --- One action's history ----------------------------------------------------------------
-
-
-@dataclass
-class ActionHistory:
-    """What is known about one action: when it was created, its target date now, its
-    updates and target date revisions in the order they were made."""
-
-    created_on: datetime.date
-    target_date: datetime.date | None
-    update_days: list[datetime.date] = field(default_factory=list)
-    updates: list[tuple[datetime.datetime, str, str]] = field(default_factory=list)  # reported_at, status, rag
-    revision_days: list[datetime.date] = field(default_factory=list)
-    revisions: list[tuple[datetime.date | None, datetime.date]] = field(default_factory=list)  # previous, new
-    action_id: int | None = None
-
-    def target_date_on(self, day: datetime.date) -> datetime.date | None:
-        """The target date in force at the end of `day`."""
-        if not self.revisions:
-            return self.target_date
-        made = bisect_right(self.revision_days, day)
-        if made == 0:
-            return self.revisions[0][0]
-        return self.revisions[made - 1][1]
-
-    def assessment_on(self, day: datetime.date, *, cycle_days: int | None = None) -> Assessment | None:
-        """The RAG rules as at the end of `day`, from what had been reported by then; None if
-        the action did not exist yet."""
-        if self.created_on > day:
-            return None
-        reported = bisect_right(self.update_days, day)
-        reported_at, status, reported_rag = self.updates[reported - 1] if reported else (None, None, None)
-        return rag.assess(
-            status=status,
-            reported_rag=reported_rag,
-            target_date=self.target_date_on(day),
-            last_update_at=reported_at,
-            on=day,
-            cycle_days=cycle_days,
-        )
-
-
-def load_histories(actions: QuerySet) -> list[ActionHistory]:
-    """The history of every action in the queryset. Queries: 1 actions, 1 updates, 1 revisions."""
-    histories: dict[int, ActionHistory] = {
-        pk: ActionHistory(created_on=timezone.localdate(created_at), target_date=target_date, action_id=pk)
-        for pk, created_at, target_date in actions.order_by().values_list("pk", "created_at", "target_date")
-    }
-    in_scope = actions.order_by().values("pk")
-    updates = (
-        ProgressUpdate.objects.filter(action__in=in_scope)
-        .order_by("action_id", "reported_at", "pk")
-        .values_list("action_id", "reported_at", "status", "rag")
-    )
-    for action_id, reported_at, status, reported_rag in updates:
-        history = histories.get(action_id)
-        if history is not None:
-            history.update_days.append(timezone.localdate(reported_at))
-            history.updates.append((reported_at, status, reported_rag))
-    revisions = (
-        TargetDateRevision.objects.filter(action__in=in_scope)
-        .order_by("action_id", "revised_at", "pk")
-        .values_list("action_id", "revised_at", "previous_date", "new_date")
-    )
-    for action_id, revised_at, previous_date, new_date in revisions:
-        history = histories.get(action_id)
-        if history is not None:
-            history.revision_days.append(timezone.localdate(revised_at))
-            history.revisions.append((previous_date, new_date))
-    return list(histories.values())
-
-
 # --- Figures per period ----------------------------------------------------------------------
 
 
@@ -246,7 +173,7 @@ class RagHistory:
 
 def rag_history(*, actions: QuerySet, on: datetime.date | None = None) -> RagHistory:
     """RAG over time by quarter and by month for the actions in the queryset. 3 queries."""
-    on = on or rag.today()
+    on = on or clock.today()
     histories = load_histories(actions)
     return RagHistory(
         quarters=figures_for_periods(histories, quarter_periods(on=on)),

@@ -1,7 +1,7 @@
 """What a dashboard shows: RAG counts overall and broken down, the overdue and update-due
 lists, and RAG over time, for everything the viewer may read, a body's plans or one plan.
 
-Every RAG comes from actionplans.rag as at rag.today(): the with_rag() annotations counted
+Every RAG comes from actionplans.plans.rag as at clock.today(): the with_rag() annotations counted
 by the database, or rag.assess() for RAG over time (reports.dashboard.history). Each
 breakdown is one grouped query, never a query per row.
 
@@ -23,11 +23,13 @@ from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans import rag
-from actionplans.models import Action, Plan
-from actionplans.permissions import Viewer, readable_actions, readable_plans
-from actionplans.rag import Assessment, rag_label
-from actionplans.selectors import RAG_KEYS, RagSummary
+from actionplans.kernel import clock
+from actionplans.plans import rag
+from actionplans.plans.access import readable_actions, readable_plans
+from actionplans.plans.models import Action, Plan
+from actionplans.plans.rag import Assessment, rag_label
+from actionplans.plans.selectors import RAG_KEYS, RagSummary
+from partners.access import Viewer
 from partners.models import Body
 from recommendations.models import Recommendation
 from recommendations.responses import ResponseLateness, late_or_missing_responses
@@ -356,7 +358,7 @@ def late_responses(scope: Scope, *, on: datetime.date) -> list[ResponseLateness]
 
 
 def dashboard_page(*, scope: Scope, on: datetime.date | None = None) -> DashboardPage:
-    on = on or rag.today()
+    on = on or clock.today()
     by_plan = rows_by_plan(scope, on=on)
     return DashboardPage(
         scope=scope,

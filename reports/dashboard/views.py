@@ -6,8 +6,9 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_safe
 
-from actionplans.models import Plan
-from actionplans.permissions import get_plan_for_user, viewer_for
+from actionplans.plans.access import get_plan_for_user
+from actionplans.plans.models import Plan
+from partners.access import viewer_for
 from partners.models import Body
 from reports.dashboard import selectors
 

@@ -17,10 +17,10 @@ from django.http import QueryDict
 from django.utils import dateformat, timezone
 from django.utils.text import slugify
 
-from actionplans import rag
-from actionplans.models import Action, Plan
-from actionplans.permissions import Viewer
-from actionplans.rag import rag_label
+from actionplans.kernel import clock
+from actionplans.plans.models import Action, Plan
+from actionplans.plans.rag import rag_label
+from partners.access import Viewer
 from reports.tracker.filters import tracker_filterset
 from reports.tracker.tables import TrackerTable
 
@@ -142,7 +142,7 @@ def tracker_sheet(viewer: Viewer, params: QueryDict, *, plan: Plan | None = None
     """The tracker download. Queries: those of the filters (see the tracker view), then 2 for
     each CHUNK_SIZE rows, as they are written. Raises FiltersInvalid."""
     selection = tracker_selection(viewer, params, plan=plan)
-    on = rag.today()
+    on = clock.today()
     return Sheet(
         title=selection.title(on=on),
         columns=TRACKER_COLUMNS,

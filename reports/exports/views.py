@@ -8,8 +8,9 @@ from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
 
-from actionplans.models import Plan
-from actionplans.permissions import get_plan_for_user, viewer_for
+from actionplans.plans.access import get_plan_for_user
+from actionplans.plans.models import Plan
+from partners.access import viewer_for
 from reports.exports import csv, xlsx
 from reports.exports.rows import FiltersInvalid, Sheet, tracker_sheet
 

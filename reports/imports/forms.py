@@ -8,8 +8,8 @@ from __future__ import annotations
 from django import forms
 from openpyxl.utils import get_column_letter
 
-from actionplans.models import Plan
-from actionplans.progress_forms import DATE_INPUT_FORMATS
+from actionplans.kernel.dates import DATE_INPUT_FORMATS
+from actionplans.plans.models import Plan
 from partners.forms import PersonChoiceField, choose_from_list, too_long
 from partners.models import Body
 from recommendations.models import SourceKind

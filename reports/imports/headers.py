@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from actionplans.rag import ActionStatus, Rag
+from actionplans.plans.rag import ActionStatus, Rag
 
 IGNORE = "ignore"
 

@@ -20,8 +20,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from actionplans.models import Action, Plan
-from actionplans.target_dates import date_from_cell
+from actionplans.plans.models import Action, Plan
+from actionplans.plans.target_dates import date_from_cell
 from reports.imports import headers
 from reports.imports.people import (
     SKIP,

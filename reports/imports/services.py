@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
 
-from actionplans.editing import services as plan_services
-from actionplans.models import Action, Plan, PlanStatus, ProgressUpdate
+from actionplans.plans.editing import services as plan_services
+from actionplans.plans.models import Action, Plan, PlanStatus, ProgressUpdate
 from partners import services as partner_services
 from partners.models import Body, Organisation, OrganisationKind, Person
 from recommendations import services as recommendation_services

@@ -12,7 +12,7 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
-from actionplans.models import Plan
+from actionplans.plans.models import Plan
 from partners.models import Body, Person
 from reports.imports.services import ImportSetup
 from reports.uploads import SheetTable

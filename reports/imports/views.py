@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from actionplans.models import Plan
-from actionplans.permissions import creation_access, get_plan_for_user, viewer_for
+from actionplans.plans.access import get_plan_for_user
+from actionplans.plans.models import Plan
+from partners.access import creation_access, viewer_for
 from reports.imports import headers, state
 from reports.imports.forms import ColumnsForm, NamesForm, StartForm
 from reports.imports.parse import propose

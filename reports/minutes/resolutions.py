@@ -17,8 +17,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
-from actionplans.meeting_list import ListItem, monitoring_list
-from actionplans.monitoring import SignOffDecision
+from actionplans.meetings.lists import ListItem, monitoring_list
+from actionplans.meetings.models import SignOffDecision
 from partners.models import BodyKind, Meeting
 
 SUBJECT = "Monitoring scrutiny recommendations"

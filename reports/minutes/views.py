@@ -9,7 +9,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from actionplans.permissions import directory_access, viewer_for
+from partners.access import directory_access, viewer_for
 from partners.models import Meeting
 from reports.minutes.resolutions import resolutions
 from reports.minutes.word import CONTENT_TYPE, minutes_document

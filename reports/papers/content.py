@@ -1,8 +1,8 @@
 """What a committee paper and a plan report print, fetched in a fixed number of queries.
 
-The monitoring tracker (Appendix 1) is `actionplans.meeting_list.monitoring_list(meeting)`,
-as the meeting's monitoring page shows it; the plan report is `actionplans.selectors.plan_page`,
-as the plan's page shows it; RAGs come from the rules in actionplans.rag. People are shown by
+The monitoring tracker (Appendix 1) is `actionplans.meetings.lists.monitoring_list(meeting)`,
+as the meeting's monitoring page shows it; the plan report is `actionplans.plans.selectors.plan_page`,
+as the plan's page shows it; RAGs come from the rules in actionplans.plans.rag. People are shown by
 `reports.papers.people.name_in_paper`.
 """
 
@@ -15,16 +15,17 @@ from dataclasses import dataclass, field
 from django.db.models import OuterRef, Subquery
 from django.utils.formats import date_format
 
-from actionplans import rag
-from actionplans.meeting_list import MonitoringList, end_of_day, monitoring_list
-from actionplans.models import Action, ProgressUpdate
-from actionplans.selectors import RAG_KEYS, PlanPage, RagSummary, plan_page
+from actionplans.kernel import clock
+from actionplans.meetings.lists import MonitoringList, end_of_day, monitoring_list
+from actionplans.meetings.since import SinceLastMeeting, actions_before_body, since_last_meeting
+from actionplans.plans import rag
+from actionplans.plans.models import Action, ProgressUpdate
+from actionplans.plans.selectors import RAG_KEYS, PlanPage, RagSummary, plan_page
+from actionplans.plans.timeline import load_histories
 from partners.models import BodyKind, Meeting, Person
 from reports.charts import RAG_SERIES, Bar, count_words, stacked_bar_chart, summarise
-from reports.dashboard.history import load_histories
 from reports.models import CommitteePaper
 from reports.papers.people import member_ids, name_and_title_in_paper, name_in_paper
-from reports.since import SinceLastMeeting, actions_before_body, since_last_meeting
 
 
 def paragraphs(text: str) -> list[str]:
@@ -171,7 +172,7 @@ class SinceAppendix:
 
 
 def since_appendix(meeting: Meeting) -> SinceAppendix:
-    """What changed since the body's previous meeting (reports.since), with each action's lead
+    """What changed since the body's previous meeting (actionplans.meetings.since), with each action's lead
     as papers show people. Queries: those of since_last_meeting, 1 which leads are members."""
     report = since_last_meeting(meeting)
     rows = [row for _key, _title, section in report.sections for row in section]
@@ -266,7 +267,7 @@ def paper_content(paper: CommitteePaper, *, draft: bool = False) -> PaperContent
         other_documents=paragraphs(paper.supporting_documentation),
     )
     if paper.include_rag_summary:
-        on = min(meeting.date, rag.today())
+        on = min(meeting.date, clock.today())
         content.rag = rag_appendix(meeting, on=on)
         appendices.append(
             Appendix(len(appendices) + 1, f"RAG summary as at {date_format(on, 'j F Y')}", "appendix-rag")
@@ -370,5 +371,5 @@ def plan_report(*, plan_id: int) -> PlanReport:
             for section in page.sections
         ],
         unlinked=[shown(action) for action in page.unlinked_actions],
-        on=rag.today(),
+        on=clock.today(),
     )

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib.auth.models import Group
 from django.db.models import Case, Exists, IntegerField, OuterRef, Q, Value, When
 
-from actionplans.permissions import DEMOCRATIC_SUPPORT_GROUP
+from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Body, BodyKind, Meeting, Membership, MembershipRole, Person
 from reports.models import CommitteePaper
 from reports.papers.people import name_in_paper

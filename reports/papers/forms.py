@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django import forms
 
-from actionplans.version_forms import OpenedVersionMixin
+from actionplans.kernel.forms import OpenedVersionMixin
 from partners.forms import text_area, too_long
 from reports.models import CommitteePaper
 from reports.papers.services import PAPER_TEXT_FIELDS

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.formats import date_format
 
-from actionplans.concurrency import EditConflict, save_if_unchanged
+from actionplans.kernel.concurrency import EditConflict, save_if_unchanged
 from partners.models import Person
 from reports.models import CommitteePaper, PublishedPaper
 from reports.papers.pdf import committee_paper_pdf

@@ -12,9 +12,10 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
-from actionplans.concurrency import EditConflict
-from actionplans.models import Plan
-from actionplans.permissions import creation_access, get_plan_for_user, viewer_for
+from actionplans.kernel.concurrency import EditConflict
+from actionplans.plans.access import get_plan_for_user
+from actionplans.plans.models import Plan
+from partners.access import creation_access, viewer_for
 from partners.models import Meeting
 from reports.models import CommitteePaper, PublishedPaper
 from reports.papers.drafting import paper_draft

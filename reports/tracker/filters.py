@@ -14,9 +14,10 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import dateformat
 
-from actionplans.models import Action, Plan
-from actionplans.permissions import Viewer, readable_plans
-from actionplans.rag import NOT_REPORTED_LABEL, ActionStatus, Rag
+from actionplans.plans.access import readable_plans
+from actionplans.plans.models import Action, Plan
+from actionplans.plans.rag import NOT_REPORTED_LABEL, ActionStatus, Rag
+from partners.access import Viewer
 from partners.models import Body, Organisation, Person
 from recommendations.models import ResponseDecision, Source
 from reports.tracker.search import search_actions

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Prefetch, QuerySet
 
-from actionplans.models import Plan
-from actionplans.permissions import Viewer, readable_actions
+from actionplans.plans.access import readable_actions
+from actionplans.plans.models import Plan
+from partners.access import Viewer
 from partners.models import Person
 
 
@@ -19,7 +20,7 @@ def tracker_scope(viewer: Viewer, *, plan: Plan | None = None) -> QuerySet:
 
 
 def tracker_actions(viewer: Viewer, *, plan: Plan | None = None) -> QuerySet:
-    """The tracker table's rows, in plan order, annotated with the RAG rules (as at rag.today()).
+    """The tracker table's rows, in plan order, annotated with the RAG rules (as at clock.today()).
 
     Queries for one page of rows, however many: 1 count, 1 the rows with plan, lead,
     recommendation and source, 1 the further responsible people."""

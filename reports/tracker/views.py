@@ -9,8 +9,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from actionplans.models import Plan
-from actionplans.permissions import Viewer, get_plan_for_user, viewer_for
+from actionplans.plans.access import get_plan_for_user
+from actionplans.plans.models import Plan
+from partners.access import Viewer, viewer_for
 from reports.tracker.filters import tracker_filterset
 from reports.tracker.tables import TrackerTable
 

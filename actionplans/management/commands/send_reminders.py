@@ -1,7 +1,7 @@
 """python manage.py send_reminders [--dry-run] [--date YYYY-MM-DD]
 
 Run once a day from cron (see README, "Running in production"). What fires is explained in
-actionplans.reminders.
+actionplans.meetings.reminders.
 
 Sending each e-mail once: for each person, the SentReminder rows of their newly fired
 triggers are created first, in a transaction that commits before anything is sent. The
@@ -9,19 +9,19 @@ unique (kind, key) constraint means a run racing this one cannot record, and so 
 the same trigger. Then the e-mail is sent; if sending fails those rows are deleted again, so
 the next run retries, and the command exits non-zero. A crash between the commit and the
 send would lose that e-mail rather than send it twice; we accept that rather than hold a
-database transaction open while a slow mail server answers (see actionplans.rounds).
+database transaction open while a slow mail server answers (see actionplans.meetings.rounds).
 
 --dry-run prints who would get what and neither sends nor records anything; --date acts as
-at another day (default rag.today(): today, or TRACKER_AS_AT where set).
+at another day (default clock.today(): today, or TRACKER_AS_AT where set).
 """
 
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from actionplans import rag
-from actionplans.reminders import reminders_due, reminders_send
-from actionplans.rounds import day
+from actionplans.kernel import clock
+from actionplans.meetings.reminders import reminders_due, reminders_send
+from actionplans.meetings.rounds import day
 
 
 class Command(BaseCommand):
@@ -69,7 +69,7 @@ class Command(BaseCommand):
     @staticmethod
     def _date(value) -> datetime.date:
         if value is None:
-            return rag.today()
+            return clock.today()
         if isinstance(value, datetime.date):
             return value
         try:

@@ -1,0 +1,159 @@
+"""Update rounds: democratic support start one before a meeting, everyone may see who has
+updated, and democratic support remind those who have not."""
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from actionplans.kernel import clock
+from actionplans.kernel.access import Access, get_or_404
+from actionplans.kernel.dates import DATE_INPUT_FORMATS
+from actionplans.meetings import rounds
+from actionplans.meetings.access import get_meeting_for_user, meeting_access
+from actionplans.meetings.models import UpdateRound
+from partners.access import viewer_for
+from partners.models import Meeting
+
+
+class UpdateRoundForm(forms.Form):
+    deadline = forms.DateField(
+        label="Deadline for updates",
+        input_formats=DATE_INPUT_FORMATS,
+        help_text="On or before the day of the meeting. For example, 27/10/2021.",
+        error_messages={
+            "required": "Enter the deadline for updates",
+            "invalid": "The deadline must be a real date, like 27/10/2021",
+        },
+        widget=forms.TextInput(attrs={"class": "govuk-input--width-10", "autocomplete": "off"}),
+    )
+    message = forms.CharField(
+        label="Message to the officers (optional)",
+        required=False,
+        max_length=rounds.MESSAGE_MAX,
+        help_text="Added to every e-mail, for example what the panel will focus on.",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"max_length": f"The message must be {rounds.MESSAGE_MAX:,} characters or fewer"},
+    )
+
+    def __init__(self, *args, meeting: Meeting, today, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.meeting = meeting
+        self.today = today
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if errors := rounds.deadline_errors(meeting=self.meeting, deadline=deadline, today=self.today):
+            raise ValidationError(errors)
+        return deadline
+
+
+def _people(count: int) -> str:
+    return f"{count} officer{'' if count == 1 else 's'}"
+
+
+@require_http_methods(["GET", "POST"])
+def update_round_start(request, pk: int):
+    viewer = viewer_for(request)
+    meeting, access = get_meeting_for_user(viewer, pk)
+    access.require("edit")
+    existing = UpdateRound.objects.filter(meeting=meeting).first()
+    if existing is not None:
+        messages.info(
+            request,
+            f"The update round for this meeting was started on {rounds.day(timezone.localdate(existing.started_at))}. "
+            "A meeting has one round, so it was not started again and nobody was e-mailed.",
+        )
+        return redirect("update_round_detail", pk=existing.pk)
+    today = clock.today()
+    form = UpdateRoundForm(request.POST or None, meeting=meeting, today=today)
+    if request.method == "POST" and form.is_valid():
+        try:
+            started = rounds.round_start(
+                meeting=meeting,
+                deadline=form.cleaned_data["deadline"],
+                message=form.cleaned_data["message"],
+                by=viewer.person,
+                today=today,
+            )
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                for message in field_errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            if not started.created:
+                messages.info(request, "Somebody else started the round for this meeting a moment ago.")
+            else:
+                messages.success(request, f"Update round started: {_people(len(started.emails.sent))} e-mailed.")
+                if started.emails.failed:
+                    names = ", ".join(str(person) for person in started.emails.failed)
+                    messages.error(
+                        request,
+                        f"Could not e-mail {names}. Use “Send reminders” to try again, or chase by other means.",
+                    )
+            return redirect("update_round_detail", pk=started.update_round.pk)
+    officers = rounds.round_officers(meeting=meeting, on=today)
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "today": today,
+        "meeting_passed": meeting.date < today,
+        "officers": officers,
+        "with_email": [officer for officer in officers if officer.has_email],
+        "without_email": [officer for officer in officers if not officer.has_email],
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(request, "actionplans/update_round_start.html", context, status=status)
+
+
+def _round_for_user(viewer, pk: int) -> tuple[UpdateRound, Access]:
+    """A round is read and changed by whoever may read and change its meeting."""
+    update_round = get_or_404(UpdateRound.objects.select_related("meeting__body", "started_by"), pk)
+    access = meeting_access(viewer, update_round.meeting)
+    if not access.read:
+        raise Http404
+    return update_round, access
+
+
+@require_safe
+def update_round_detail(request, pk: int):
+    viewer = viewer_for(request)
+    update_round, access = _round_for_user(viewer, pk)
+    context = {
+        "update_round": update_round,
+        "meeting": update_round.meeting,
+        "status": rounds.round_status(update_round),
+        "access": access,
+    }
+    return render(request, "actionplans/update_round_detail.html", context)
+
+
+@require_POST
+def update_round_remind(request, pk: int):
+    viewer = viewer_for(request)
+    update_round, access = _round_for_user(viewer, pk)
+    access.require("edit")
+    try:
+        seen = int(request.POST.get("reminders_sent", ""))
+    except ValueError:
+        seen = None
+    try:
+        emails = rounds.round_remind(update_round=update_round, by=viewer.person, seen_reminders=seen)
+    except rounds.RemindersChanged:
+        messages.info(
+            request,
+            "Reminders were sent after you opened this page, so none were sent now. "
+            "Check the table, then press the button again if you still want to send them.",
+        )
+    else:
+        if emails.sent:
+            messages.success(request, f"Reminders sent to {_people(len(emails.sent))}")
+        elif not emails.failed:
+            messages.info(request, "Nobody with an e-mail address is waiting to update, so no reminders were sent.")
+        if emails.failed:
+            names = ", ".join(str(person) for person in emails.failed)
+            messages.error(request, f"Could not e-mail {names}. Try again later, or chase by other means.")
+    return redirect("update_round_detail", pk=update_round.pk)

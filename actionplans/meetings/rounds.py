@@ -1,0 +1,418 @@
+"""Update rounds: before a meeting, democratic support ask every officer with an item on
+the meeting's monitoring list for an update, see who has given one, and remind the rest.
+
+Also the e-mail machinery the daily reminders (actionplans.meetings.reminders) share: every e-mail
+is recorded as a SentReminder whose unique (kind, key) says which trigger sent it. The row
+is written and committed *before* the e-mail goes, so two runs (or two clicks) racing for
+the same trigger cannot both send it: the second insert fails on the unique constraint and
+that run leaves the trigger alone. If sending fails the rows are deleted again, so the
+next run or click retries. A crash between the commit and the send loses that one e-mail
+(it is recorded as sent); we accept that rather than hold a database transaction open
+across a slow mail server, and rather than chase busy officers twice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import IntegrityError, transaction
+from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Value
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.dateformat import format as date_format
+
+from actionplans.kernel import clock
+from actionplans.meetings.lists import monitoring_list
+from actionplans.meetings.models import ReminderKind, SentReminder, UpdateRound
+from actionplans.plans import rag
+from actionplans.plans.models import Action, ProgressUpdate
+from partners.models import Meeting, Person
+
+logger = logging.getLogger(__name__)
+
+MESSAGE_MAX = 4000
+ROUND_EMAIL_KINDS = (ReminderKind.ROUND_REQUEST, ReminderKind.ROUND_REMINDER, ReminderKind.ROUND_DEADLINE)
+
+
+def day(value: datetime.date) -> str:
+    """A date as people write it: 4 November 2021."""
+    return date_format(value, "j F Y")
+
+
+# --- E-mails ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EmailItem:
+    """One action as an e-mail lists it."""
+
+    reference: str
+    description: str
+    plan: str
+    rag: str
+    target: str
+    update_url: str
+
+    @property
+    def title(self) -> str:
+        return f"{self.reference} {self.description}" if self.reference else self.description
+
+
+def absolute_url(path: str) -> str:
+    return settings.TRACKER_BASE_URL + path
+
+
+def email_item(action: Action, *, on: datetime.date) -> EmailItem:
+    """Needs the action's plan; reads the with_rag() annotations when present."""
+    if action.target_date:
+        target = day(action.target_date)
+    else:
+        target = action.target_date_text or "No target date"
+    return EmailItem(
+        reference=action.reference,
+        description=action.description,
+        plan=action.plan.title,
+        rag=action.assessment(on=on).label,
+        target=target,
+        update_url=absolute_url(reverse("action_detail", args=[action.pk]) + "#update"),
+    )
+
+
+def build_email(*, person: Person, subject: str, template: str, context: dict) -> EmailMultiAlternatives:
+    """A plain-text e-mail with an HTML alternative, from templates/emails/<template>.txt and .html."""
+    context = {
+        "person": person,
+        "service_name": settings.TRACKER_SERVICE_NAME,
+        "my_actions_url": absolute_url(reverse("my_actions")),
+        **context,
+    }
+    message = EmailMultiAlternatives(
+        subject=subject,
+        body=render_to_string(f"emails/{template}.txt", context),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[person.email],
+    )
+    message.attach_alternative(render_to_string(f"emails/{template}.html", context), "text/html")
+    return message
+
+
+@dataclass(frozen=True)
+class Claim:
+    """A trigger to record as sent: SentReminder(kind, key)."""
+
+    kind: ReminderKind
+    key: str
+    update_round: UpdateRound | None = None
+
+
+@contextmanager
+def mail_connection():
+    """One connection to the mail server for a run of e-mails. If it cannot be opened now,
+    each send tries again on its own (and fails on its own)."""
+    connection = get_connection()
+    try:
+        connection.open()
+    except Exception:
+        logger.exception("Could not connect to the mail server")
+    try:
+        yield connection
+    finally:
+        try:
+            connection.close()
+        except Exception:
+            logger.exception("Could not close the connection to the mail server")
+
+
+def send_claimed(
+    *,
+    person: Person,
+    claims: Iterable[Claim],
+    build: Callable[[list[Claim]], EmailMultiAlternatives],
+    connection,
+    sent_by: Person | None = None,
+) -> bool | None:
+    """Record the claims as sent, then send one e-mail built from those this call won.
+
+    Returns True when sent, None when every claim was already recorded (nothing to send),
+    False when sending failed (the rows are deleted again, so it is retried)."""
+    won: list[Claim] = []
+    rows: list[int] = []
+    with transaction.atomic():
+        for claim in claims:
+            try:
+                with transaction.atomic():
+                    row = SentReminder.objects.create(
+                        kind=claim.kind,
+                        key=claim.key,
+                        person=person,
+                        update_round=claim.update_round,
+                        sent_by=sent_by,
+                    )
+            except IntegrityError:
+                continue  # sent before, or by a run racing this one
+            won.append(claim)
+            rows.append(row.pk)
+    if not won:
+        return None
+    try:
+        if connection.send_messages([build(won)]) != 1:
+            raise RuntimeError("the mail backend did not send the e-mail")
+    except Exception:
+        logger.exception("Could not e-mail %s <%s>", person, person.email)
+        SentReminder.objects.filter(pk__in=rows).delete()
+        return False
+    return True
+
+
+# --- Who has items for a round, and who has updated ---------------------------------
+
+
+@dataclass
+class RoundItem:
+    action: Action  # with_rag() as at the day asked for, with its plan and responsible people
+    updated: bool  # an update posted on the action since the round started
+
+    @property
+    def assessment(self) -> rag.Assessment:
+        return self.action.assessment(on=self.action.rag_on)
+
+
+@dataclass
+class RoundOfficer:
+    person: Person
+    items: list[RoundItem] = field(default_factory=list)
+    asked_at: datetime.datetime | None = None
+    reminded_at: datetime.datetime | None = None  # the newest reminder of any kind for the round
+    reminders: int = 0  # reminders sent from the round page
+
+    @property
+    def has_email(self) -> bool:
+        return bool(self.person.email.strip())
+
+    @property
+    def waiting(self) -> list[RoundItem]:
+        return [item for item in self.items if not item.updated]
+
+    @property
+    def updated(self) -> bool:
+        """Updated when every one of their actions on the list has an update since the start
+        (posted by them or by another officer responsible for it)."""
+        return not self.waiting
+
+    @property
+    def last_emailed_at(self) -> datetime.datetime | None:
+        return max(filter(None, [self.asked_at, self.reminded_at]), default=None)
+
+
+def round_officers(
+    *, meeting: Meeting, on: datetime.date | None = None, since: datetime.datetime | None = None
+) -> list[RoundOfficer]:
+    """Every officer responsible (as lead or further responsible person) for an open action of
+    an item on the meeting's monitoring list, with those actions, sorted by name.
+
+    With `since` (a round's start), an action completed after it still counts, so an officer
+    who finishes their action during the round shows as having updated. Queries: the six of
+    monitoring_list, 1 actions, 1 further responsible people."""
+    on = on or clock.today()
+    listing = monitoring_list(meeting)
+    order = {action.pk: index for index, item in enumerate(listing.items) for action in item.actions}
+    if not order:
+        return []
+    still_open = Q(is_complete=False)
+    if since is not None:
+        still_open |= Q(last_update_at__gte=since)
+        updated = Exists(ProgressUpdate.objects.filter(action=OuterRef("pk"), reported_at__gte=since))
+    else:
+        updated = Value(False)
+    actions = (
+        Action.objects.filter(pk__in=list(order))
+        .with_rag(on=on)
+        .filter(still_open)
+        .annotate(updated_since=updated)
+        .select_related("plan", "lead__organisation")
+        .prefetch_related(
+            Prefetch("supporting_officers", queryset=Person.objects.select_related("organisation").order_by("pk"))
+        )
+    )
+    officers: dict[int, RoundOfficer] = {}
+    for action in sorted(actions, key=lambda a: (order[a.pk], a.position, a.pk)):
+        action.rag_on = on
+        item = RoundItem(action=action, updated=bool(action.updated_since))
+        for person in action.responsible_people:
+            officers.setdefault(person.pk, RoundOfficer(person=person)).items.append(item)
+    return sorted(officers.values(), key=lambda officer: (officer.person.display_name.lower(), officer.person.pk))
+
+
+@dataclass
+class RoundStatus:
+    update_round: UpdateRound
+    officers: list[RoundOfficer]
+    reminders_sent: int  # reminders sent from the round page so far, to notice a second press
+
+    @property
+    def updated_count(self) -> int:
+        return sum(officer.updated for officer in self.officers)
+
+    @property
+    def to_remind(self) -> list[RoundOfficer]:
+        return [officer for officer in self.officers if officer.has_email and not officer.updated]
+
+    @property
+    def without_email(self) -> list[RoundOfficer]:
+        return [officer for officer in self.officers if not officer.has_email]
+
+
+def round_status(update_round: UpdateRound, *, on: datetime.date | None = None) -> RoundStatus:
+    """Who has items in the round, who has updated since it started, and when each was last
+    e-mailed. Queries: those of round_officers, and 1 for the e-mails sent."""
+    officers = round_officers(meeting=update_round.meeting, on=on, since=update_round.started_at)
+    by_person = {officer.person.pk: officer for officer in officers}
+    reminders_sent = 0
+    for row in (
+        SentReminder.objects.filter(update_round=update_round, kind__in=ROUND_EMAIL_KINDS)
+        .order_by()
+        .values("person_id", "kind")
+        .annotate(last=Max("sent_at"), count=Count("pk"))
+    ):
+        if row["kind"] == ReminderKind.ROUND_REMINDER:
+            reminders_sent += row["count"]
+        officer = by_person.get(row["person_id"])
+        if officer is None:
+            continue
+        if row["kind"] == ReminderKind.ROUND_REQUEST:
+            officer.asked_at = row["last"]
+        else:
+            officer.reminded_at = max(filter(None, [officer.reminded_at, row["last"]]))
+            if row["kind"] == ReminderKind.ROUND_REMINDER:
+                officer.reminders = row["count"]
+    return RoundStatus(update_round=update_round, officers=officers, reminders_sent=reminders_sent)
+
+
+# --- Starting a round, and reminding ------------------------------------------------
+
+
+def deadline_errors(*, meeting: Meeting, deadline: datetime.date, today: datetime.date) -> list[str]:
+    errors = []
+    if deadline < today:
+        errors.append(f"The deadline must be today ({day(today)}) or later")
+    if deadline > meeting.date:
+        errors.append(f"The deadline must be on or before the day of the meeting, {day(meeting.date)}")
+    return errors
+
+
+@dataclass
+class Sent:
+    sent: list[Person] = field(default_factory=list)
+    failed: list[Person] = field(default_factory=list)
+
+
+@dataclass
+class RoundStarted:
+    update_round: UpdateRound
+    created: bool
+    emails: Sent
+
+
+def _round_email(*, officer: RoundOfficer, update_round: UpdateRound, items: list[RoundItem], template: str):
+    meeting = update_round.meeting
+    on = clock.today()
+    subject_start = "Reminder: update" if template == "round_reminder" else "Update"
+    return build_email(
+        person=officer.person,
+        subject=f"{subject_start} needed by {day(update_round.deadline)} for the {meeting.body}, {day(meeting.date)}",
+        template=template,
+        context={
+            "update_round": update_round,
+            "meeting": meeting,
+            "deadline": day(update_round.deadline),
+            "meeting_date": day(meeting.date),
+            "items": [email_item(item.action, on=on) for item in items],
+            "round_url": absolute_url(reverse("update_round_detail", args=[update_round.pk])),
+        },
+    )
+
+
+def round_start(
+    *, meeting: Meeting, deadline: datetime.date, message: str, by: Person | None, today: datetime.date | None = None
+) -> RoundStarted:
+    """Start the meeting's update round and e-mail each officer with an item on its list once,
+    listing all their items. If the meeting already has a round, returns it and sends nothing.
+    Raises ValidationError (field -> messages) for a deadline outside today..the meeting."""
+    today = today or clock.today()
+    existing = UpdateRound.objects.filter(meeting=meeting).first()
+    if existing is not None:
+        return RoundStarted(update_round=existing, created=False, emails=Sent())
+    if errors := deadline_errors(meeting=meeting, deadline=deadline, today=today):
+        raise ValidationError({"deadline": errors})
+    update_round = UpdateRound(meeting=meeting, deadline=deadline, message=message.strip(), started_by=by)
+    update_round.full_clean(validate_constraints=False)
+    try:
+        with transaction.atomic():
+            update_round.save()
+    except IntegrityError:  # started by somebody else a moment ago
+        return RoundStarted(update_round=UpdateRound.objects.get(meeting=meeting), created=False, emails=Sent())
+    emails = Sent()
+    with mail_connection() as connection:
+        for officer in round_officers(meeting=meeting, on=today, since=update_round.started_at):
+            if not officer.has_email:
+                continue
+            outcome = send_claimed(
+                person=officer.person,
+                claims=[
+                    Claim(
+                        kind=ReminderKind.ROUND_REQUEST,
+                        key=f"round:{update_round.pk}:person:{officer.person.pk}",
+                        update_round=update_round,
+                    )
+                ],
+                build=lambda _claims, officer=officer: _round_email(
+                    officer=officer, update_round=update_round, items=officer.items, template="round_request"
+                ),
+                connection=connection,
+                sent_by=by,
+            )
+            if outcome is not None:
+                (emails.sent if outcome else emails.failed).append(officer.person)
+    return RoundStarted(update_round=update_round, created=True, emails=emails)
+
+
+class RemindersChanged(Exception):
+    """Someone sent reminders after the page was opened: a second press, or a colleague's."""
+
+
+def round_remind(*, update_round: UpdateRound, by: Person | None, seen_reminders: int | None = None) -> Sent:
+    """E-mail each officer who has not updated all their items since the round started,
+    listing the items still waiting. A deliberate press may send again, so each reminder's
+    key counts the person's reminders; `seen_reminders` (the count the page showed) stops a
+    second submit of the same page sending twice (RemindersChanged)."""
+    status = round_status(update_round)
+    if seen_reminders is not None and seen_reminders != status.reminders_sent:
+        raise RemindersChanged
+    emails = Sent()
+    with mail_connection() as connection:
+        for officer in status.to_remind:
+            outcome = send_claimed(
+                person=officer.person,
+                claims=[
+                    Claim(
+                        kind=ReminderKind.ROUND_REMINDER,
+                        key=f"round:{update_round.pk}:person:{officer.person.pk}:{officer.reminders + 1}",
+                        update_round=update_round,
+                    )
+                ],
+                build=lambda _claims, officer=officer: _round_email(
+                    officer=officer, update_round=update_round, items=officer.waiting, template="round_reminder"
+                ),
+                connection=connection,
+                sent_by=by,
+            )
+            if outcome is not None:
+                (emails.sent if outcome else emails.failed).append(officer.person)
+    return emails

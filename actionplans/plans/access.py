@@ -1,0 +1,131 @@
+"""Who may read and change plans, actions, sources and recommendations: one helper per
+object kind, called by every view.
+
+Roles:
+* admin (superuser) and democratic support: everything.
+* plan lead (Plan.lead): reads, edits and assigns the plan and its actions, posts updates.
+* officer: posts updates on actions they are responsible for (as lead or further
+  responsible person) and reads the plans those actions are in, and plans owned by
+  a body of their own organisation.
+* member of a body (panel or board): reads its plans and may comment on their actions.
+
+Anyone else is an outsider to an object: the helpers raise Http404, so outsiders
+cannot even learn that it exists. Someone who may read but not change an object
+gets 403 from `require()`.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from actionplans.kernel.access import FULL, NO_ACCESS, READ_ONLY, Access, get_or_404
+from actionplans.plans.models import Action, Plan
+from partners.access import Viewer
+from recommendations.models import Source
+
+
+# --- plans ----------------------------------------------------------------------
+def readable_plans(viewer: Viewer) -> QuerySet:
+
+    if viewer.is_manager:
+        return Plan.objects.all()
+    person = viewer.person
+    if person is None:
+        return Plan.objects.none()
+    condition = (
+        Q(lead=person)
+        | Q(owning_body_id__in=viewer.body_ids)
+        | Q(actions__lead=person)
+        | Q(actions__supporting_officers=person)
+    )
+    if person.organisation_id:
+        condition |= Q(owning_body__organisation_id=person.organisation_id)
+    return Plan.objects.filter(pk__in=Plan.objects.filter(condition).values("pk"))
+
+
+def plan_access(viewer: Viewer, plan) -> Access:
+    if viewer.is_manager:
+        return FULL
+    person = viewer.person
+    if person is None:
+        return NO_ACCESS
+    if plan.lead_id == person.pk:
+        return FULL
+    if not readable_plans(viewer).filter(pk=plan.pk).exists():
+        return NO_ACCESS
+    return Access(read=True, comment=plan.owning_body_id in viewer.body_ids)
+
+
+def get_plan_for_user(viewer: Viewer, queryset: QuerySet, pk) -> tuple:
+    plan = get_or_404(queryset, pk)
+    access = plan_access(viewer, plan)
+    if not access.read:
+        raise Http404
+    return plan, access
+
+
+# --- actions --------------------------------------------------------------------
+def is_responsible(viewer: Viewer, action) -> bool:
+    person = viewer.person
+    if person is None:
+        return False
+    if action.lead_id == person.pk:
+        return True
+    return action.supporting_officers.filter(pk=person.pk).exists()
+
+
+def action_access(viewer: Viewer, action) -> Access:
+    plan = action.plan
+    access = plan_access(viewer, plan)
+    if access.edit:
+        return FULL
+    if is_responsible(viewer, action):
+        return Access(read=True, comment=True, update=True)
+    return access
+
+
+def readable_actions(viewer: Viewer) -> QuerySet:
+
+    return Action.objects.filter(plan__in=readable_plans(viewer))
+
+
+def get_action_for_user(viewer: Viewer, queryset: QuerySet, pk) -> tuple:
+    action = get_or_404(queryset, pk)
+    access = action_access(viewer, action)
+    if not access.read:
+        raise Http404
+    return action, access
+
+
+# --- sources and recommendations --------------------------------------------------
+def readable_sources(viewer: Viewer) -> QuerySet:
+
+    if viewer.is_manager:
+        return Source.objects.all()
+    condition = Q(plans__in=readable_plans(viewer)) | Q(made_by_id__in=viewer.body_ids)
+    return Source.objects.filter(pk__in=Source.objects.filter(condition).values("pk"))
+
+
+def source_access(viewer: Viewer, source) -> Access:
+    if viewer.is_manager:
+        return FULL
+    if readable_sources(viewer).filter(pk=source.pk).exists():
+        return READ_ONLY
+    return NO_ACCESS
+
+
+def get_source_for_user(viewer: Viewer, queryset: QuerySet, pk) -> tuple:
+    source = get_or_404(queryset, pk)
+    access = source_access(viewer, source)
+    if not access.read:
+        raise Http404
+    return source, access
+
+
+def get_recommendation_for_user(viewer: Viewer, queryset: QuerySet, pk) -> tuple:
+    recommendation = get_or_404(queryset, pk)
+    access = source_access(viewer, recommendation.source)
+    if not access.read:
+        raise Http404
+    return recommendation, access

@@ -1,0 +1,100 @@
+"""What the person and body pages show, fetched in a fixed number of queries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.shortcuts import get_object_or_404
+
+from actionplans.plans.access import readable_plans, readable_sources
+from actionplans.plans.models import Action, Plan
+from partners.access import Viewer
+from partners.models import (
+    Body,
+    Meeting,
+    Membership,
+    MembershipRole,
+    Organisation,
+    Person,
+)
+from recommendations.models import Source
+
+_ROLE_ORDER = {role: index for index, role in enumerate(MembershipRole.values)}
+
+
+def _by_role(memberships: list[Membership]) -> list[Membership]:
+    """Chair first, then vice-chair, members, appointed members, officers; by name within each."""
+    return sorted(memberships, key=lambda m: (_ROLE_ORDER.get(m.role, len(_ROLE_ORDER)), m.person.display_name))
+
+
+# --- Person page ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PersonPage:
+    person: Person
+    memberships: list[Membership]
+    actions: list[Action]
+
+
+def person_page(*, person_id: int, viewer: Viewer) -> PersonPage:
+    """Queries: 1 person with organisation, 1 bodies they sit on, 1 their actions (as lead or
+    further responsible person) with RAG, plan and lead, of the plans the viewer may read
+    (for someone other than a manager, +1 the bodies the viewer sits on)."""
+    person = get_object_or_404(Person.objects.with_organisation(), pk=person_id)
+    memberships = list(person.memberships.select_related("body").order_by("body__name"))
+    actions = list(
+        Action.objects.for_person(person).filter(plan__in=readable_plans(viewer)).select_related("lead__organisation")
+    )
+    return PersonPage(person=person, memberships=memberships, actions=actions)
+
+
+# --- Body page --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BodyPage:
+    body: Body
+    memberships: list[Membership]
+    meetings: list[Meeting]
+    plans: list[Plan]
+    sources: list[Source]
+
+
+def body_page(*, body_id: int, viewer: Viewer) -> BodyPage:
+    """Queries: 1 body with organisation, 1 members with organisations, 1 meetings,
+    1 plans it owns that the viewer may read, with their leads, 1 sources of recommendations
+    it made that the viewer may read (for someone other than a manager, +1 the bodies the
+    viewer sits on)."""
+    body = get_object_or_404(Body.objects.select_related("organisation"), pk=body_id)
+    plans = body.plans.filter(pk__in=readable_plans(viewer).values("pk"))
+    return BodyPage(
+        body=body,
+        memberships=body_members(body=body),
+        meetings=list(body.meetings.order_by("-date")),
+        plans=list(plans.select_related("lead").order_by("title")),
+        sources=list(body.sources.filter(pk__in=readable_sources(viewer).values("pk")).order_by("-date", "title")),
+    )
+
+
+def body_members(*, body: Body) -> list[Membership]:
+    """The members page: 1 query, members with their organisations, chair first."""
+    return _by_role(list(body.memberships.select_related("person__organisation")))
+
+
+# --- Organisations and bodies ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DirectoryPage:
+    organisations: list[Organisation]
+    bodies: list[Body]
+
+
+def directory_page() -> DirectoryPage:
+    """Queries: 1 organisations with how many people work for each, 1 bodies."""
+    return DirectoryPage(
+        organisations=list(Organisation.objects.annotate(people_count=Count("people")).order_by("name")),
+        bodies=list(Body.objects.select_related("organisation").order_by("name")),
+    )
