@@ -38,7 +38,12 @@ def meeting_create(request, pk: int):
         messages.success(request, "The meeting has been added.")
         return redirect(meeting)
     return _form_page(
-        request, form, title="Add a meeting", caption=body.name, submit="Add meeting", cancel_url=body.get_absolute_url()
+        request,
+        form,
+        title="Add a meeting",
+        caption=body.name,
+        submit="Add meeting",
+        cancel_url=body.get_absolute_url(),
     )
 
 

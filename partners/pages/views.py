@@ -27,8 +27,6 @@ def _access(request, permission: str = "read"):
     return viewer, access
 
 
-
-
 def _form_page(request, form, **context):
     return render(
         request,
@@ -102,7 +100,9 @@ def person_edit(request, pk: int):
 def organisation_create(request):
     _access(request, "edit")
     form = OrganisationForm(request.POST or None)
-    if form.is_valid() and (organisation := save_or_add_errors(form, services.organisation_create, **form.cleaned_data)):
+    if form.is_valid() and (
+        organisation := save_or_add_errors(form, services.organisation_create, **form.cleaned_data)
+    ):
         messages.success(request, f"{organisation.name} has been added.")
         return redirect("organisation_list")
     return _form_page(
@@ -121,7 +121,9 @@ def organisation_edit(request, pk: int):
     organisation = get_object_or_404(Organisation, pk=pk)
     name = organisation.name
     form = OrganisationForm(request.POST or None, instance=organisation)
-    if form.is_valid() and save_or_add_errors(form, services.organisation_update, organisation=organisation, **form.cleaned_data):
+    if form.is_valid() and save_or_add_errors(
+        form, services.organisation_update, organisation=organisation, **form.cleaned_data
+    ):
         messages.success(request, f"{organisation.name} has been saved.")
         return redirect("organisation_list")
     return _form_page(
@@ -170,7 +172,9 @@ def body_members(request, pk: int):
     _access(request, "edit")
     body = get_object_or_404(Body, pk=pk)
     form = MembershipForm(request.POST or None, body=body)
-    if form.is_valid() and (membership := save_or_add_errors(form, services.membership_add, body=body, **form.cleaned_data)):
+    if form.is_valid() and (
+        membership := save_or_add_errors(form, services.membership_add, body=body, **form.cleaned_data)
+    ):
         messages.success(
             request, f"{membership.person.display_name} has been added as {membership.get_role_display()}."
         )
@@ -188,7 +192,9 @@ def membership_edit(request, body_pk: int, pk: int):
     _access(request, "edit")
     membership = _membership(body_pk, pk)
     form = MembershipForm(request.POST or None, instance=membership, body=membership.body)
-    if form.is_valid() and save_or_add_errors(form, services.membership_update, membership=membership, **form.cleaned_data):
+    if form.is_valid() and save_or_add_errors(
+        form, services.membership_update, membership=membership, **form.cleaned_data
+    ):
         messages.success(request, f"The role of {membership.person.display_name} has been saved.")
         return redirect("body_members", pk=membership.body_id)
     return _form_page(
