@@ -52,12 +52,11 @@ apt_install() {
     fi
     echo "Installing $why with apt: $missing"
     # shellcheck disable=SC2086 # one word per package
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q \
-        && as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing \
-        || {
-            echo "apt-get could not install: $missing (see its messages above)." >&2
-            exit 1
-        }
+    if ! as_root env DEBIAN_FRONTEND=noninteractive apt-get update -q \
+        || ! as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $missing; then
+        echo "apt-get could not install: $missing (see its messages above)." >&2
+        exit 1
+    fi
 }
 
 # --- Python 3.11 -------------------------------------------------------------------
