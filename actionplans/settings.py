@@ -143,6 +143,8 @@ TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT must be 0 or more, not {TRUSTED_PROXY_COUNT}")
 AXES_CLIENT_IP_CALLABLE = "actionplans.session_security.client_ip_address"
+# No "AXES: BEGIN version …" banner on every manage.py command; lockouts are still logged.
+AXES_VERBOSE = False
 
 # Sessions (actionplans.session_security.SessionSecurityMiddleware): signed out after
 # SESSION_IDLE_TIMEOUT_MINUTES without a request, and SESSION_ABSOLUTE_TIMEOUT_HOURS

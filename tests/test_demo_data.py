@@ -5,16 +5,18 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from actionplans.demo import ILLUSTRATIVE_PREFIX, load_demo
+from actionplans.demo import DEMO_DIR, ILLUSTRATIVE_PREFIX, load_demo
 from actionplans.plans.models import Action, Plan, ProgressUpdate
 from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Attendance, Body, Meeting, Membership, Person
 from recommendations.models import Recommendation, Source
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+# The five source papers the demo is transcribed from, as text (see fixtures/README.md).
+SEEDS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
 AS_AT = datetime.date(2021, 11, 4)
 
 
@@ -39,10 +41,10 @@ def ngrams(tokens: list[str], size: int = 8) -> set[tuple[str, ...]]:
 
 @pytest.fixture(scope="module")
 def seed_ngrams():
-    if not SEEDS_DIR.is_dir():
-        pytest.skip(f"The seed papers are not beside this clone ({SEEDS_DIR}).")
+    papers = sorted(SEEDS_DIR.glob("*.txt"))
+    assert len(papers) == 5, f"expected the five source papers in {SEEDS_DIR}, found {len(papers)}"
     grams = set()
-    for path in SEEDS_DIR.glob("*.txt"):
+    for path in papers:
         grams |= ngrams(words(path.read_text(encoding="utf-8")))
     return grams
 
@@ -197,6 +199,11 @@ class TestSeed004Nottingham:
         assert (
             rec16.text == "The Partnership will review progress on implementing the CYPP in one year's time (mid -2012)"
         )
+
+
+def test_every_paper_file_names_its_source_in_the_repository():
+    papers = [yaml.safe_load(path.read_text(encoding="utf-8"))["paper"] for path in sorted(DEMO_DIR.glob("0*.yaml"))]
+    assert papers == [path.name for path in sorted(SEEDS_DIR.glob("*.txt"))]
 
 
 def test_texts_are_the_papers_own_words(demo, seed_ngrams):

@@ -1,7 +1,7 @@
 """The importer's vocabulary, in one place: what each column can hold, the header words that
 say so, the status words, and finding the header row under a title block.
 
-The header words are those of the papers we import (see ../shared/seeds): Southampton's
+The header words are those of the papers we import (see fixtures/sources/): Southampton's
 inquiry ("Recommendation / Current Activity / Proposed Future Action / Responsible Officer /
 Target Date for Completion"), its improvement plan ("Responsible Officers: / What we want to
 do differently or better? / What is the Outcome we want to achieve? / The actions we will take
