@@ -16,6 +16,7 @@ import datetime
 from django.conf import settings
 from django.urls import reverse
 
+from actionplans.kernel.access import get_or_404
 from actionplans.kernel.jobs import schedule
 from actionplans.kernel.jobs.models import Job
 from actionplans.kernel.jobs.registry import job
@@ -70,7 +71,7 @@ def round_requests_job(update_round: UpdateRound) -> Job | None:
 @job(ROUND_REQUESTS)
 def send_round_requests(run: JobRun) -> JobOutcome:
     viewer = viewer_for(run.require_user())
-    update_round = UpdateRound.objects.select_related("meeting__body").get(pk=run.parameters["round"])
+    update_round = get_or_404(UpdateRound.objects.select_related("meeting__body"), run.parameters["round"])
     _meeting, access = get_meeting_for_user(viewer, update_round.meeting_id)
     access.require("edit")
     run.progress(stage="Finding the officers with an item on the list")

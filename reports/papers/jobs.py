@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.text import slugify
 
+from actionplans.kernel.access import get_or_404
 from actionplans.kernel.jobs.models import Job
 from actionplans.kernel.jobs.registry import job
 from actionplans.kernel.jobs.runner import JobFailed, JobOutcome, JobRun
@@ -49,7 +50,7 @@ def _paper(run: JobRun, *, saved: bool) -> tuple:
     """The viewer and the meeting's saved paper (or, unless `saved`, a draft from the data, as the
     paper's page shows it), if the user who asked may still manage papers."""
     viewer = viewer_for(run.require_user())
-    meeting = Meeting.objects.select_related("body__organisation").get(pk=run.parameters["meeting"])
+    meeting = get_or_404(Meeting.objects.select_related("body__organisation"), run.parameters["meeting"])
     creation_access(viewer).require("edit")
     paper = CommitteePaper.objects.filter(meeting=meeting).first()
     if paper is None:
@@ -100,7 +101,7 @@ def paper_preview_enqueue(*, meeting: Meeting, user) -> Job:
 
 @job(PREVIEW)
 def preview_paper(run: JobRun) -> JobOutcome:
-    _viewer, paper = _paper(run, saved=True)
+    _viewer, paper = _paper(run, saved=False)
     meeting = paper.meeting
     content = committee_paper_pdf(paper, draft=True, progress=_progress(run))
     return JobOutcome(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -108,7 +108,7 @@ def job_run(job_id: int) -> str:
         outcome = job_kind(job.kind).run(JobRun(job))
     except JobFailed as error:
         return _finish_failed(job, str(error))
-    except (Http404, PermissionDenied, ObjectDoesNotExist):
+    except (Http404, PermissionDenied):
         return _finish_failed(job, ACCESS_GONE)
     except Exception:
         logger.exception("Job %s (%s) failed", job.pk, job.kind)
