@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplans.kernel.jobs.models import Job, JobStatus
 from actionplans.meetings import rounds
 from actionplans.meetings.models import ReminderKind, SentReminder, UpdateRound
 from actionplans.plans.rag import ActionStatus, Rag
@@ -496,3 +497,23 @@ def test_csrf_token_is_required(world, started, today):
     response = client.post(start_url(other), {"deadline": (today + days(7)).strftime("%d/%m/%Y")})
     assert response.status_code == 403
     assert UpdateRound.objects.count() == 1 and not mail.outbox
+
+
+def test_the_round_is_started_in_the_request_and_its_emails_are_sent_by_a_job_the_page_follows(
+    support_client, world, today
+):
+    data = {"deadline": (today + days(14)).strftime("%d/%m/%Y"), "message": ""}
+    response = support_client.post(start_url(world["meeting"]), data)
+    update_round = UpdateRound.objects.get()
+    assert response["Location"] == detail_url(update_round) and not mail.outbox  # nothing sent in the request
+    page = support_client.get(detail_url(update_round)).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page and "E-mailing the officers" in page
+    # Starting again while the e-mails go neither starts another round nor sends twice.
+    support_client.post(start_url(world["meeting"]), data)
+    assert run_pending_jobs() == 1
+    assert len(mail.outbox) == 3
+    job = Job.objects.get()
+    assert job.status == JobStatus.SUCCEEDED and job.progress_text == "3 of 3 officers"
+    assert job.summary == "Update round started: 3 officers e-mailed."
+    page = support_client.get(detail_url(update_round)).content.decode()
+    assert 'http-equiv="refresh"' not in page and "E-mailing the officers" not in page
