@@ -13,6 +13,12 @@ export TRACKER_AS_AT="${TRACKER_AS_AT-2021-11-04}"
 
 .venv/bin/python manage.py migrate --no-input
 .venv/bin/python manage.py load_demo
+# Background jobs (committee papers, plan reports, large downloads and imports, update rounds'
+# e-mails, the daily reminders) run in a worker beside the server; it stops when the server does
+# (so the server is not exec'd: the shell stays to run the trap).
+.venv/bin/python manage.py run_worker &
+worker_pid=$!
+trap 'kill "$worker_pid" 2>/dev/null || true' EXIT
 echo
 echo "Open http://127.0.0.1:8000 and sign in with one of the demo accounts above."
-exec .venv/bin/python manage.py runserver 127.0.0.1:8000
+.venv/bin/python manage.py runserver 127.0.0.1:8000
