@@ -79,7 +79,9 @@ class Command(BaseCommand):
         if interval < 0:
             interval = 0
         worker = new_worker(worker_id=worker_id, interval=interval)
-        logging.getLogger("django_tasks_db").setLevel(logging.INFO if options["verbosity"] else logging.WARNING)
+        # The worker's own lines ("Starting worker", "No more tasks") come at every turn of the
+        # loop here, each second: only with -v 2. Each task's start and end (django_tasks) stay.
+        logging.getLogger("django_tasks_db").setLevel(logging.INFO if options["verbosity"] > 1 else logging.WARNING)
 
         def loop():
             worker.configure_signals()
