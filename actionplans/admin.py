@@ -1,4 +1,5 @@
 """The core app's admin pages, gathered here for Django's admin to find."""
 
+from actionplans.kernel.jobs import admin as jobs_admin  # noqa: F401
 from actionplans.meetings import admin as meetings_admin  # noqa: F401
 from actionplans.plans import admin as plans_admin  # noqa: F401

@@ -9,3 +9,7 @@ class ActionPlansConfig(AppConfig):
         # Connects the handler that stamps each session with its sign-in time, so the
         # absolute session lifetime counts from the real sign-in on every process.
         from actionplans import session_security  # noqa: F401
+
+        # Registers the background jobs of the meetings layer (an update round's e-mails, the
+        # daily reminders and their schedule); reports registers its own in ReportsConfig.
+        from actionplans.meetings import jobs as meeting_jobs  # noqa: F401

@@ -1,10 +1,11 @@
-"""The core app's models, gathered here for Django to find: plans and actions, and what
-meetings decide about them.
+"""The core app's models, gathered here for Django to find: plans and actions, what meetings
+decide about them, and the background jobs of the kernel.
 
 Code imports them from their own layer (`actionplans.plans.models`,
 `actionplans.meetings.models`), never from here: this module sits above every layer,
 beside the settings and the root URLs.
 """
 
+from actionplans.kernel.jobs.models import Job  # noqa: F401
 from actionplans.meetings.models import MonitoringDecision, SentReminder, UpdateRound  # noqa: F401
 from actionplans.plans.models import Action, ActionComment, Plan, ProgressUpdate, TargetDateRevision  # noqa: F401

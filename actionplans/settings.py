@@ -11,7 +11,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from actionplans.kernel.env import env_bool, env_date, env_int, env_list, env_str
+from actionplans.kernel.env import env_bool, env_date, env_int, env_list, env_str, env_time
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "django_filters",
     "django_tables2",
     "simple_history",
+    "django_tasks",
+    "django_tasks_db",
     "actionplans",
     "recommendations",
     "partners",
@@ -256,3 +258,25 @@ TRACKER_ROUND_DEADLINE_REMINDER_DAYS = env_int("TRACKER_ROUND_DEADLINE_REMINDER_
 # (Person.is_senior) are always named; other officers are named only when this is true, and are
 # otherwise shown by their job title.
 TRACKER_PAPERS_NAME_JUNIOR_OFFICERS = env_bool("TRACKER_PAPERS_NAME_JUNIOR_OFFICERS", False)
+
+# --- Background jobs (actionplans.kernel.jobs) --------------------------------------------------
+# Heavy work (committee papers, plan reports, large exports and imports, update rounds, the daily
+# reminders) runs in a worker, `python manage.py run_worker`, not in the request. Jobs are queued
+# through Django's tasks API (the django-tasks backport); the default backend keeps the queue in
+# the database, so any number of workers on any number of machines share it through the one
+# database. TASKS_BACKEND may name another django-tasks backend.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+# A download of more rows than this (tracker exports) is made by a job; fewer are streamed at once.
+TRACKER_EXPORT_JOB_ROWS = _at_least_one("TRACKER_EXPORT_JOB_ROWS", env_int("TRACKER_EXPORT_JOB_ROWS", 2_000))
+# An import of more rows than this is saved by a job; fewer are saved in the request.
+TRACKER_IMPORT_JOB_ROWS = _at_least_one("TRACKER_IMPORT_JOB_ROWS", env_int("TRACKER_IMPORT_JOB_ROWS", 300))
+# The workers queue the daily reminders once a day, at or after this time (HH:MM, local time).
+TRACKER_REMINDERS_AT = env_time("TRACKER_REMINDERS_AT", datetime.time(7, 30))
+# A running job that has not reported progress for this long is taken to have lost its worker
+# (a machine stopped mid-job) and is marked failed, so it can be tried again.
+TRACKER_JOB_STALE_MINUTES = _at_least_one("TRACKER_JOB_STALE_MINUTES", env_int("TRACKER_JOB_STALE_MINUTES", 60))

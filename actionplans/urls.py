@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from actionplans import job_pages
 from actionplans.forms import ResetPasswordForm, SignInForm
 
 urlpatterns = [
@@ -11,6 +12,7 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("recommendations.urls")),
     path("", include("partners.urls")),
+    path("", include(job_pages)),
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(authentication_form=SignInForm), name="login"),
     path(

@@ -41,7 +41,13 @@ export TRACKER_AS_AT="${TRACKER_AS_AT-2021-11-04}"
 .venv/bin/python manage.py load_demo
 # With DEBUG off Django serves no static files: WhiteNoise serves them from STATIC_ROOT.
 .venv/bin/python manage.py collectstatic --no-input --verbosity 0
+# Background jobs (committee papers, plan reports, large downloads and imports, update rounds'
+# e-mails, the daily reminders) run in a worker beside the server; it stops when the server does
+# (so the server is not exec'd: the shell stays to run the trap).
+.venv/bin/python manage.py run_worker &
+worker_pid=$!
+trap 'kill "$worker_pid" 2>/dev/null || true' EXIT
 echo
 echo "Serving the demo at http://127.0.0.1:$PORT (PORT=$PORT; set PORT for another port)."
-echo "Open it and sign in with one of the demo accounts above. Ctrl-C stops it."
-exec .venv/bin/python manage.py runserver "127.0.0.1:$PORT"
+echo "Open it and sign in with one of the demo accounts above. Ctrl-C stops it and its worker."
+.venv/bin/python manage.py runserver "127.0.0.1:$PORT"

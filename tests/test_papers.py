@@ -41,6 +41,7 @@ from tests.factories import (
     SupportUserFactory,
     UserFactory,
 )
+from tests.jobs import job_from, run_pending_jobs
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date
@@ -461,7 +462,9 @@ def test_the_edited_paper_is_saved_and_appears_in_the_pdf(world, support_client)
     assert paper.include_rag_summary and not paper.include_since_last
     assert paper.updated_by == world["support"]
 
-    response = support_client.get(reverse("committee_paper_pdf", args=[world["meeting"].pk]))
+    preview = job_from(support_client.post(reverse("committee_paper_preview", args=[world["meeting"].pk])))
+    run_pending_jobs()  # the PDF is laid out by a background job
+    response = support_client.get(reverse("job_download", args=[preview.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     text = pdf_text(response.content)
     assert "A summary written by democratic support." in text
@@ -494,8 +497,12 @@ def test_a_paper_must_have_an_agenda_item_number(world, support_client):
 def test_publishing_keeps_the_pdf_and_the_download_returns_the_identical_bytes(world, support_client):
     saved_paper(world["meeting"], world["support"])
     response = support_client.post(reverse("committee_paper_pdf", args=[world["meeting"].pk]))
-    assert response.status_code == 302
+    job = job_from(response)
+    assert not PublishedPaper.objects.exists()  # not in the request: by a background job
+    run_pending_jobs()
+    job.refresh_from_db()
     record = PublishedPaper.objects.get()
+    assert job.status == "succeeded" and job.result_url == reverse("published_paper_download", args=[record.pk])
     assert record.created_by == world["support"] and record.meeting == world["meeting"]
     assert record.title == (
         "Children and Families Scrutiny Panel, 4 November 2021: Agenda Item 9, Monitoring scrutiny recommendations"
@@ -531,20 +538,25 @@ def test_publishing_needs_a_saved_paper(world, support_client):
 
 
 def test_only_managers_edit_preview_and_publish_papers(world, client):
-    urls = [
-        reverse("committee_paper", args=[world["meeting"].pk]),
+    saved_paper(world["meeting"], world["support"])
+    edit = reverse("committee_paper", args=[world["meeting"].pk])
+    posted = [  # previewing and publishing are asked for with a POST, and done by a job
         reverse("committee_paper_pdf", args=[world["meeting"].pk]),
+        reverse("committee_paper_preview", args=[world["meeting"].pk]),
     ]
-    for url in urls:
+    for url in [edit, *posted]:
         for method in (client.get, client.post):
             response = method(url)
             assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
     panel_member = Client()
     panel_member.force_login(world["councillor"].user)
-    for url in urls:
-        assert panel_member.get(url).status_code == 403
+    assert panel_member.get(edit).status_code == 403
+    for url in [edit, *posted]:
         assert panel_member.post(url, {"agenda_item": "1"}).status_code == 403
-    assert not CommitteePaper.objects.exists() and not PublishedPaper.objects.exists()
+    for url in posted:
+        assert panel_member.get(url).status_code == 405
+    assert run_pending_jobs() == 0
+    assert CommitteePaper.objects.get().agenda_item == "9" and not PublishedPaper.objects.exists()
     assert (
         reverse("committee_paper", args=[world["meeting"].pk])
         not in panel_member.get(reverse("meeting_monitoring", args=[world["meeting"].pk])).content.decode()
@@ -572,7 +584,9 @@ def test_the_plan_report_holds_the_plan_its_recommendations_and_actions(world, s
     reader.force_login(world["councillor"].user)  # a member of the owning body may read the plan
     plan_page = reader.get(reverse("plan_detail", args=[world["plan"].pk])).content.decode()
     assert reverse("plan_report_pdf", args=[world["plan"].pk]) in plan_page
-    response = reader.get(reverse("plan_report_pdf", args=[world["plan"].pk]))
+    job = job_from(reader.post(reverse("plan_report_pdf", args=[world["plan"].pk])))
+    run_pending_jobs()  # the PDF is laid out by a background job
+    response = reader.get(reverse("job_download", args=[job.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"].startswith("attachment;")
     text = pdf_text(response.content)
@@ -612,8 +626,9 @@ def test_the_plan_report_names_junior_officers_when_the_setting_is_on(world, set
 def test_the_plan_report_is_not_found_for_an_outsider(world, client):
     outsider = PersonFactory(name="Police Officer", user=UserFactory(username="outsider"))
     client.force_login(outsider.user)
-    assert client.get(reverse("plan_report_pdf", args=[world["plan"].pk])).status_code == 404
-    assert client.get(reverse("plan_report_pdf", args=[999999])).status_code == 404
+    assert client.post(reverse("plan_report_pdf", args=[world["plan"].pk])).status_code == 404
+    assert client.post(reverse("plan_report_pdf", args=[999999])).status_code == 404
+    assert run_pending_jobs() == 0
 
 
 def test_the_plan_report_escapes_text_from_users(world):

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from actionplans.kernel.jobs.models import Job, JobStatus
 from actionplans.meetings.models import UpdateRound
 from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Membership
@@ -90,9 +91,16 @@ MATRIX = {
     "meeting_minutes_extract": READ_ALL,
     "meeting_minutes_docx": READ_ALL,
     "committee_paper": MANAGE,
-    "committee_paper_pdf": MANAGE,
+    # Previewing, publishing and plan reports are asked for with a POST and done by a background job.
+    "committee_paper_pdf": [(LOGIN, LOGIN)] + [(405, 403)] * 5 + [(405, OK)] * 2,
+    "committee_paper_preview": [(LOGIN, LOGIN)] + [(405, 403)] * 5 + [(405, OK)] * 2,
     "published_paper_download": READ_ALL,
-    "plan_report_pdf": PLAN_READ,
+    "plan_report_pdf": [(LOGIN, LOGIN), (405, OK), (405, OK), (405, OK), (405, OK), (405, 404), (405, OK), (405, OK)],
+    # Background jobs: seen by whoever asked for them (the officer, here) and by managers.
+    "job_list": READ_ALL,
+    "job_detail": [(LOGIN, LOGIN), (OK, 405)] + [(404, 405)] * 4 + [(OK, 405)] * 2,
+    "job_download": [(LOGIN, LOGIN), (OK, 405)] + [(404, 405)] * 4 + [(OK, 405)] * 2,
+    "job_try_again": [(LOGIN, LOGIN), (405, OK)] + [(405, 404)] * 4 + [(405, OK)] * 2,
     # Spreadsheets in and out
     "tracker_export": READ_ALL,
     "tracker_export_csv": READ_ALL,
@@ -234,6 +242,26 @@ def world(db):
     published.set_content(b"%PDF-1.7 x")
     published.save()
     update_round = UpdateRound.objects.create(meeting=meeting, deadline=datetime.date(2030, 11, 1))
+    done = Job.objects.create(
+        kind="plan_report",
+        title="Progress report",
+        requested_by=people["officer"].user,
+        parameters={"plan": plan.pk},
+        key=f"plan_report:plan={plan.pk}:done",
+        status=JobStatus.SUCCEEDED,
+        result=b"%PDF-1.7 x",
+        result_filename="report.pdf",
+        result_content_type="application/pdf",
+    )
+    failed = Job.objects.create(
+        kind="plan_report",
+        title="Progress report",
+        requested_by=people["officer"].user,
+        parameters={"plan": plan.pk},
+        key=f"plan_report:plan={plan.pk}:failed",
+        status=JobStatus.FAILED,
+        failure_reason="The worker stopped.",
+    )
     users = {role: person.user for role, person in people.items()}
     users["admin"] = UserFactory(username="admin", is_staff=True, is_superuser=True)
     args = {
@@ -254,6 +282,10 @@ def world(db):
         "committee_paper_pdf": [meeting.pk],
         "published_paper_download": [published.pk],
         "plan_report_pdf": [plan.pk],
+        "committee_paper_preview": [meeting.pk],
+        "job_detail": [done.pk],
+        "job_download": [done.pk],
+        "job_try_again": [failed.pk],
         "plan_tracker_export": [plan.pk],
         "plan_tracker_export_csv": [plan.pk],
         "plan_tracker_update_sheet": [plan.pk],

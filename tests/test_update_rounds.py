@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplans.kernel.jobs.models import Job, JobStatus
 from actionplans.meetings import rounds
 from actionplans.meetings.models import ReminderKind, SentReminder, UpdateRound
 from actionplans.plans.rag import ActionStatus, Rag
@@ -32,6 +33,7 @@ from tests.factories import (
     UpdateRoundFactory,
     UserFactory,
 )
+from tests.jobs import run_pending_jobs
 
 pytestmark = pytest.mark.django_db
 BASE_URL = "https://tracker.example.org"
@@ -145,7 +147,9 @@ def start(client, world, today, **data):
         "deadline": (today + days(14)).strftime("%d/%m/%Y"),
         "message": "The panel will focus on attendance.",
     } | data
-    return client.post(start_url(world["meeting"]), data)
+    response = client.post(start_url(world["meeting"]), data)
+    run_pending_jobs()  # the e-mails are sent by a background job
+    return response
 
 
 def by_recipient():
@@ -365,12 +369,12 @@ def test_round_page_query_count_does_not_grow_with_officers(support_client, worl
 
     # 2 session and user, 1 the round with its meeting, body and starter, 6 the meeting's
     # monitoring list, 1 the round's actions with their leads, 1 further responsible people,
-    # 1 e-mails sent in the round, 1 "is the viewer democratic support?", 1 the viewer's
-    # person for the page header.
+    # 1 e-mails sent in the round, 1 the job that sent the requests, 1 "is the viewer democratic
+    # support?", 1 the viewer's person for the page header.
     add(5)
-    assert count() == 14
+    assert count() == 15
     add(45)
-    assert count() == 14
+    assert count() == 15
     assert len(rounds.round_status(started).officers) == 4 + 100
 
 
@@ -493,3 +497,23 @@ def test_csrf_token_is_required(world, started, today):
     response = client.post(start_url(other), {"deadline": (today + days(7)).strftime("%d/%m/%Y")})
     assert response.status_code == 403
     assert UpdateRound.objects.count() == 1 and not mail.outbox
+
+
+def test_the_round_is_started_in_the_request_and_its_emails_are_sent_by_a_job_the_page_follows(
+    support_client, world, today
+):
+    data = {"deadline": (today + days(14)).strftime("%d/%m/%Y"), "message": ""}
+    response = support_client.post(start_url(world["meeting"]), data)
+    update_round = UpdateRound.objects.get()
+    assert response["Location"] == detail_url(update_round) and not mail.outbox  # nothing sent in the request
+    page = support_client.get(detail_url(update_round)).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page and "E-mailing the officers" in page
+    # Starting again while the e-mails go neither starts another round nor sends twice.
+    support_client.post(start_url(world["meeting"]), data)
+    assert run_pending_jobs() == 1
+    assert len(mail.outbox) == 3
+    job = Job.objects.get()
+    assert job.status == JobStatus.SUCCEEDED and job.progress_text == "3 of 3 officers"
+    assert job.summary == "Update round started: 3 officers e-mailed."
+    page = support_client.get(detail_url(update_round)).content.decode()
+    assert 'http-equiv="refresh"' not in page and "E-mailing the officers" not in page

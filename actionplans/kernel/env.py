@@ -50,3 +50,13 @@ def env_date(name: str) -> datetime.date | None:
         return datetime.date.fromisoformat(raw)
     except ValueError as error:
         raise ImproperlyConfigured(f"{name} must be a date written YYYY-MM-DD, not {raw!r}") from error
+
+
+def env_time(name: str, default: datetime.time) -> datetime.time:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return datetime.time.fromisoformat(raw)
+    except ValueError as error:
+        raise ImproperlyConfigured(f"{name} must be a time written HH:MM, not {raw!r}") from error

@@ -19,6 +19,7 @@ by trigger. How a trigger is recorded, sent and retried is explained in actionpl
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -206,11 +207,12 @@ def _batch_email(batch: Batch, won: list[Claim], *, on: datetime.date):
     )
 
 
-def reminders_send(due: Due) -> Sent:
-    """Send each batch as one e-mail (see actionplans.meetings.rounds.send_claimed)."""
+def reminders_send(due: Due, *, progress: Callable[[int, int], None] | None = None) -> Sent:
+    """Send each batch as one e-mail (see actionplans.meetings.rounds.send_claimed);
+    `progress(done, total)` hears of each batch as it is dealt with."""
     emails = Sent()
     with mail_connection() as connection:
-        for batch in due.batches:
+        for done, batch in enumerate(due.batches, start=1):
             outcome = send_claimed(
                 person=batch.person,
                 claims=[Claim(kind=t.kind, key=t.key, update_round=t.update_round) for t in batch.triggers],
@@ -219,4 +221,6 @@ def reminders_send(due: Due) -> Sent:
             )
             if outcome is not None:
                 (emails.sent if outcome else emails.failed).append(batch.person)
+            if progress is not None:
+                progress(done, len(due.batches))
     return emails

@@ -14,6 +14,7 @@ from actionplans.kernel.access import Access, get_or_404
 from actionplans.kernel.dates import DATE_INPUT_FORMATS
 from actionplans.meetings import rounds
 from actionplans.meetings.access import get_meeting_for_user, meeting_access
+from actionplans.meetings.jobs import round_requests_enqueue, round_requests_job
 from actionplans.meetings.models import UpdateRound
 from partners.access import viewer_for
 from partners.models import Meeting
@@ -72,7 +73,7 @@ def update_round_start(request, pk: int):
     form = UpdateRoundForm(request.POST or None, meeting=meeting, today=today)
     if request.method == "POST" and form.is_valid():
         try:
-            started = rounds.round_start(
+            started = rounds.round_create(
                 meeting=meeting,
                 deadline=form.cleaned_data["deadline"],
                 message=form.cleaned_data["message"],
@@ -87,13 +88,11 @@ def update_round_start(request, pk: int):
             if not started.created:
                 messages.info(request, "Somebody else started the round for this meeting a moment ago.")
             else:
-                messages.success(request, f"Update round started: {_people(len(started.emails.sent))} e-mailed.")
-                if started.emails.failed:
-                    names = ", ".join(str(person) for person in started.emails.failed)
-                    messages.error(
-                        request,
-                        f"Could not e-mail {names}. Use “Send reminders” to try again, or chase by other means.",
-                    )
+                round_requests_enqueue(update_round=started.update_round, user=request.user)
+                messages.success(
+                    request,
+                    "Update round started. The officers are being e-mailed: this page shows how far it has got.",
+                )
             return redirect("update_round_detail", pk=started.update_round.pk)
     officers = rounds.round_officers(meeting=meeting, on=today)
     context = {
@@ -122,11 +121,14 @@ def _round_for_user(viewer, pk: int) -> tuple[UpdateRound, Access]:
 def update_round_detail(request, pk: int):
     viewer = viewer_for(request)
     update_round, access = _round_for_user(viewer, pk)
+    sending = round_requests_job(update_round)
     context = {
         "update_round": update_round,
         "meeting": update_round.meeting,
         "status": rounds.round_status(update_round),
         "access": access,
+        "sending": sending,
+        "refresh_seconds": 3 if sending is not None and sending.is_active else None,
     }
     return render(request, "actionplans/update_round_detail.html", context)
 

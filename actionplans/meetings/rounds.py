@@ -339,12 +339,12 @@ def _round_email(*, officer: RoundOfficer, update_round: UpdateRound, items: lis
     )
 
 
-def round_start(
+def round_create(
     *, meeting: Meeting, deadline: datetime.date, message: str, by: Person | None, today: datetime.date | None = None
 ) -> RoundStarted:
-    """Start the meeting's update round and e-mail each officer with an item on its list once,
-    listing all their items. If the meeting already has a round, returns it and sends nothing.
-    Raises ValidationError (field -> messages) for a deadline outside today..the meeting."""
+    """Start the meeting's update round, sending nothing yet (round_send_requests sends, in a
+    job). If the meeting already has a round, returns it (created=False). Raises ValidationError
+    (field -> messages) for a deadline outside today..the meeting."""
     today = today or clock.today()
     existing = UpdateRound.objects.filter(meeting=meeting).first()
     if existing is not None:
@@ -358,11 +358,29 @@ def round_start(
             update_round.save()
     except IntegrityError:  # started by somebody else a moment ago
         return RoundStarted(update_round=UpdateRound.objects.get(meeting=meeting), created=False, emails=Sent())
+    return RoundStarted(update_round=update_round, created=True, emails=Sent())
+
+
+def round_send_requests(
+    *,
+    update_round: UpdateRound,
+    by: Person | None,
+    today: datetime.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Sent:
+    """E-mail each officer with an item on the round's list once, listing all their items. Each
+    e-mail is claimed (SentReminder) before it goes, so running this again, or two at once, sends
+    nobody a second request; a failed send is released, so running it again retries it.
+    `progress(done, total)` hears of each officer as they are dealt with."""
+    today = today or clock.today()
     emails = Sent()
+    officers = [
+        officer
+        for officer in round_officers(meeting=update_round.meeting, on=today, since=update_round.started_at)
+        if officer.has_email
+    ]
     with mail_connection() as connection:
-        for officer in round_officers(meeting=meeting, on=today, since=update_round.started_at):
-            if not officer.has_email:
-                continue
+        for done, officer in enumerate(officers, start=1):
             outcome = send_claimed(
                 person=officer.person,
                 claims=[
@@ -380,7 +398,21 @@ def round_start(
             )
             if outcome is not None:
                 (emails.sent if outcome else emails.failed).append(officer.person)
-    return RoundStarted(update_round=update_round, created=True, emails=emails)
+            if progress is not None:
+                progress(done, len(officers))
+    return emails
+
+
+def round_start(
+    *, meeting: Meeting, deadline: datetime.date, message: str, by: Person | None, today: datetime.date | None = None
+) -> RoundStarted:
+    """Start the meeting's update round and e-mail each officer with an item on its list once
+    (round_create, then round_send_requests, in one go: the round's page does the sending in a
+    job instead). If the meeting already has a round, returns it and sends nothing."""
+    started = round_create(meeting=meeting, deadline=deadline, message=message, by=by, today=today)
+    if started.created:
+        started.emails = round_send_requests(update_round=started.update_round, by=by, today=today)
+    return started
 
 
 class RemindersChanged(Exception):

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
@@ -12,7 +13,8 @@ from actionplans.plans.access import get_plan_for_user
 from actionplans.plans.models import Plan
 from partners.access import viewer_for
 from reports.exports import csv, xlsx
-from reports.exports.rows import FiltersInvalid, Sheet, tracker_sheet
+from reports.exports.jobs import export_enqueue
+from reports.exports.rows import FiltersInvalid, Sheet, tracker_selection, tracker_sheet
 
 FORMATS = {
     "xlsx": (xlsx.write_xlsx, xlsx.CONTENT_TYPE),
@@ -32,21 +34,30 @@ def sheet_response(sheet: Sheet, file_format: str) -> HttpResponse:
 @require_safe
 def tracker_export(request, file_format: str):
     try:
-        sheet = tracker_sheet(viewer_for(request), request.GET)
+        return _download(request, file_format, plan=None)
     except FiltersInvalid:
         return back_to_tracker(request, "tracker")
-    return sheet_response(sheet, file_format)
 
 
 @require_safe
 def plan_tracker_export(request, pk: int, file_format: str):
-    viewer = viewer_for(request)
-    plan, _access = get_plan_for_user(viewer, Plan.objects.all(), pk)
+    plan, _access = get_plan_for_user(viewer_for(request), Plan.objects.all(), pk)
     try:
-        sheet = tracker_sheet(viewer, request.GET, plan=plan)
+        return _download(request, file_format, plan=plan)
     except FiltersInvalid:
         return back_to_tracker(request, "plan_tracker", plan.pk)
-    return sheet_response(sheet, file_format)
+
+
+def _download(request, file_format: str, *, plan: Plan | None) -> HttpResponse:
+    """The file at once, or, for more than TRACKER_EXPORT_JOB_ROWS rows, the page of a job that
+    writes it (reports.exports.jobs). Raises FiltersInvalid. Queries: those of the filters, 1 to
+    count the rows, then those of the sheet."""
+    viewer = viewer_for(request)
+    rows = tracker_selection(viewer, request.GET, plan=plan).actions.count()
+    if rows > settings.TRACKER_EXPORT_JOB_ROWS:
+        job = export_enqueue(user=request.user, file_format=file_format, params=request.GET, plan=plan, rows=rows)
+        return redirect(job)
+    return sheet_response(tracker_sheet(viewer, request.GET, plan=plan), file_format)
 
 
 def back_to_tracker(request, url_name: str, *args):

@@ -231,3 +231,20 @@ def _record_status(action: Action, proposed, setup: ImportSetup) -> None:
     )
     update.full_clean()
     update.save()
+
+
+def _count(n: int, singular: str, plural: str = "") -> str:
+    return f"{n} {singular if n == 1 else plural or singular + 's'}"
+
+
+def import_summary(result: ImportResult) -> str:
+    """What was imported, in words: "Imported 12 actions, 4 recommendations and 2 new people from …"."""
+    parts = [_count(result.actions, "action")]
+    if result.recommendations:
+        parts.append(_count(result.recommendations, "recommendation"))
+    if result.people_created:
+        parts.append(_count(result.people_created, "new person", "new people"))
+    if result.organisations_created:
+        parts.append(_count(result.organisations_created, "new organisation"))
+    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
+    return f"Imported {listed} from “{result.source.title}”."

@@ -47,6 +47,7 @@ class ImportState:
     header_row: int
     mapping: list[str]
     decisions: dict = field(default_factory=dict)
+    job: int | None = None  # the background job importing it, once confirmed (reports.imports.jobs)
 
     @classmethod
     def start(cls, *, user, plan: Plan | None, setup: dict, table: SheetTable, header_row: int, mapping: list[str]):

@@ -4,23 +4,27 @@ paper are), say which column holds what, then check every row and confirm.
 Democratic support and admins import new plans (/plans/import/); a plan's lead may import
 actions into their own plan (/plans/<pk>/import/). Each step looks the import up in the
 session (state.py) and checks the person may still do it; the confirm step imports from the
-session, never from the page.
+session, never from the page. An import of more than TRACKER_IMPORT_JOB_ROWS rows is saved by a
+background job (jobs.py): the preview then leads to the job's page until it has finished.
 """
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
+from actionplans.kernel.jobs.models import Job, JobStatus
 from actionplans.plans.access import get_plan_for_user
 from actionplans.plans.models import Plan
 from partners.access import creation_access, viewer_for
 from reports.imports import headers, state
 from reports.imports.forms import ColumnsForm, NamesForm, StartForm
+from reports.imports.jobs import data_rows, import_enqueue
 from reports.imports.parse import propose
-from reports.imports.services import ImportRefused, import_plan, setup_errors
+from reports.imports.services import ImportRefused, import_plan, import_summary, setup_errors
 
 TEMPLATES = "reports/imports/"
 
@@ -120,6 +124,19 @@ def plan_import_preview(request):
     current, plan = _import_in_progress(request)
     if current is None:
         return _nothing_in_progress(request)
+    refused, status = "", 200
+    if current.job is not None:
+        job = Job.objects.listed().filter(pk=current.job, requested_by=request.user).first()
+        if job is not None and job.is_active:
+            return redirect(job)
+        if job is not None and job.status == JobStatus.SUCCEEDED:
+            state.clear(request)
+            messages.success(request, job.summary)
+            return redirect(job.result_url or job.get_absolute_url())
+        if job is not None:
+            refused = job.failure_reason
+        current.job = None
+        current.save(request)
     try:
         setup = current.import_setup(plan)
     except LookupError as gone:
@@ -131,7 +148,6 @@ def plan_import_preview(request):
         rows, header_row=current.header_row, mapping=current.mapping, plan=plan, decisions=current.decisions
     )
     proposal.errors += setup_errors(setup)
-    refused, status = "", 200
 
     if request.method == "POST":
         form = NamesForm(request.POST, proposal=proposal)
@@ -150,6 +166,11 @@ def plan_import_preview(request):
                 if request.POST.get("action") == NamesForm.CONFIRM:
                     messages.info(request, "You changed who some names are. Check the preview again, then import.")
                 return redirect("plan_import_preview")
+            if data_rows(current) > settings.TRACKER_IMPORT_JOB_ROWS:
+                job = import_enqueue(user=request.user, current=current, plan=plan)
+                current.job = job.pk
+                current.save(request)
+                return redirect(job)
             try:
                 result = import_plan(
                     rows=rows,
@@ -164,7 +185,7 @@ def plan_import_preview(request):
                 form = NamesForm.as_stored(proposal=proposal, digest=current.digest())
             else:
                 state.clear(request)
-                messages.success(request, _done(result))
+                messages.success(request, import_summary(result))
                 return redirect(result.plan)
         else:
             status = 400
@@ -188,19 +209,3 @@ def _decisions_of(proposal) -> dict:
         "people": {key: choice.decision for key, choice in proposal.people.items()},
         "organisations": {key: choice.decision for key, choice in proposal.organisations.items()},
     }
-
-
-def _count(n: int, singular: str, plural: str = "") -> str:
-    return f"{n} {singular if n == 1 else plural or singular + 's'}"
-
-
-def _done(result) -> str:
-    parts = [_count(result.actions, "action")]
-    if result.recommendations:
-        parts.append(_count(result.recommendations, "recommendation"))
-    if result.people_created:
-        parts.append(_count(result.people_created, "new person", "new people"))
-    if result.organisations_created:
-        parts.append(_count(result.organisations_created, "new organisation"))
-    listed = ", ".join(parts[:-1]) + (" and " if len(parts) > 1 else "") + parts[-1]
-    return f"Imported {listed} from “{result.source.title}”."

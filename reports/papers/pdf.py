@@ -17,6 +17,7 @@ longer than LONG_DOCUMENT_PAGES is laid out a second time with the contents in.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from functools import cache
 
 from django.conf import settings
@@ -32,6 +33,14 @@ PDF_VARIANT = "pdf/ua-1"
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 STYLESHEET = "css/paper.css"
 LONG_DOCUMENT_PAGES = 6
+
+# The steps of making a PDF, for a job's progress: progress(step, STEPS, "what it is doing").
+Progress = Callable[[int, int, str], None]
+STEPS = 3
+
+
+def no_progress(step: int, steps: int, stage: str) -> None:
+    return None
 
 
 @cache
@@ -61,13 +70,20 @@ def _html(template: str, **context) -> str:
     return render_to_string(template, {"service_name": settings.TRACKER_SERVICE_NAME, **context})
 
 
-def _laid_out(render_html):
+def _laid_out(render_html, progress: Progress):
     """Lay out the HTML `render_html(contents=False)` gives; if it runs long, lay it out again
     with a table of contents."""
+    progress(1, STEPS, "Laying out the pages")
     document = _document(render_html(contents=False))
     if len(document.pages) > LONG_DOCUMENT_PAGES:
+        progress(2, STEPS, f"Laying out {len(document.pages)} pages again, with a table of contents")
         document = _document(render_html(contents=True))
     return document
+
+
+def _written(document, progress: Progress) -> bytes:
+    progress(STEPS - 1, STEPS, f"Writing the PDF of {len(document.pages)} pages")
+    return _write(document)
 
 
 # --- Committee papers ---------------------------------------------------------------------------
@@ -78,14 +94,15 @@ def committee_paper_html(paper: CommitteePaper, *, draft: bool = False, contents
     return _html("reports/papers/committee_paper.html", doc=paper_content(paper, draft=draft), contents=contents)
 
 
-def committee_paper_pdf(paper: CommitteePaper, *, draft: bool = False) -> bytes:
+def committee_paper_pdf(paper: CommitteePaper, *, draft: bool = False, progress: Progress = no_progress) -> bytes:
     """The committee paper as a PDF. A draft says so at the top of every page."""
+    progress(0, STEPS, "Gathering the monitoring list and the cover report")
     content = paper_content(paper, draft=draft)
 
     def render_html(*, contents: bool) -> str:
         return _html("reports/papers/committee_paper.html", doc=content, contents=contents)
 
-    return _write(_laid_out(render_html))
+    return _written(_laid_out(render_html, progress), progress)
 
 
 # --- Plan reports ----------------------------------------------------------------------------------
@@ -95,11 +112,12 @@ def plan_report_html(*, plan_id: int, contents: bool = False) -> str:
     return _html("reports/papers/plan_report.html", doc=plan_report(plan_id=plan_id), contents=contents)
 
 
-def plan_report_pdf(*, plan_id: int) -> bytes:
+def plan_report_pdf(*, plan_id: int, progress: Progress = no_progress) -> bytes:
     """The plan's progress report as a PDF: its sources, recommendations and actions."""
+    progress(0, STEPS, "Gathering the plan's recommendations and actions")
     report = plan_report(plan_id=plan_id)
 
     def render_html(*, contents: bool) -> str:
         return _html("reports/papers/plan_report.html", doc=report, contents=contents)
 
-    return _write(_laid_out(render_html))
+    return _written(_laid_out(render_html, progress), progress)

@@ -9,7 +9,7 @@ from django.utils.formats import date_format
 from actionplans.kernel.concurrency import EditConflict, save_if_unchanged
 from partners.models import Person
 from reports.models import CommitteePaper, PublishedPaper
-from reports.papers.pdf import committee_paper_pdf
+from reports.papers.pdf import Progress, committee_paper_pdf, no_progress
 
 # The paper's own words, as the edit form shows them.
 PAPER_TEXT_FIELDS = [
@@ -65,9 +65,10 @@ def published_title(paper: CommitteePaper) -> str:
     )
 
 
-def paper_publish(*, paper: CommitteePaper, by: Person | None) -> PublishedPaper:
-    """Render the saved paper as a PDF and keep it, byte for byte, as published."""
-    content = committee_paper_pdf(paper)
+def paper_publish(*, paper: CommitteePaper, by: Person | None, progress: Progress = no_progress) -> PublishedPaper:
+    """Render the saved paper as a PDF and keep it, byte for byte, as published. Slow for a long
+    list: run it in a job (reports.papers.jobs), which passes `progress`."""
+    content = committee_paper_pdf(paper, progress=progress)
     published = PublishedPaper(meeting=paper.meeting, paper=paper, title=published_title(paper), created_by=by)
     published.set_content(content)
     published.full_clean()

@@ -1,5 +1,8 @@
 """Committee papers (managers prepare and publish them; anyone signed in downloads what was
-published) and plan progress reports (anyone who may read the plan)."""
+published) and plan progress reports (anyone who may read the plan).
+
+No PDF is laid out in a request: previewing, publishing and plan reports are background jobs
+(reports.papers.jobs), and the buttons lead to the job's page."""
 
 from __future__ import annotations
 
@@ -9,8 +12,7 @@ from django.contrib import messages
 from django.http import HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
-from django.utils.text import slugify
-from django.views.decorators.http import require_http_methods, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actionplans.kernel.concurrency import EditConflict
 from actionplans.plans.access import get_plan_for_user
@@ -20,8 +22,8 @@ from partners.models import Meeting
 from reports.models import CommitteePaper, PublishedPaper
 from reports.papers.drafting import paper_draft
 from reports.papers.forms import CommitteePaperForm
-from reports.papers.pdf import committee_paper_pdf, plan_report_pdf
-from reports.papers.services import paper_publish, paper_save
+from reports.papers.jobs import paper_preview_enqueue, paper_publish_enqueue, plan_report_enqueue
+from reports.papers.services import paper_save
 
 PDF = "application/pdf"
 
@@ -63,20 +65,21 @@ def committee_paper(request, pk: int):
     return render(request, "reports/papers/paper_form.html", context, status=400 if request.method == "POST" else 200)
 
 
-@require_http_methods(["GET", "POST"])
+@require_POST
 def committee_paper_pdf_view(request, pk: int):
-    """GET: a preview of the paper as it stands, marked as a draft. POST: publish it."""
-    viewer, meeting, paper = _meeting_and_paper(request, pk)
-    if request.method == "POST":
-        if paper.pk is None:
-            messages.error(request, "Save the paper before you publish it.")
-            return redirect("committee_paper", pk=meeting.pk)
-        published = paper_publish(paper=paper, by=viewer.person)
-        messages.success(request, f"Published: {published.title}.")
+    """Publish the paper as last saved: a job makes the PDF and keeps it; its page shows progress."""
+    _viewer, meeting, paper = _meeting_and_paper(request, pk)
+    if paper.pk is None:
+        messages.error(request, "Save the paper before you publish it.")
         return redirect("committee_paper", pk=meeting.pk)
-    content = committee_paper_pdf(paper, draft=True)
-    filename = f"{slugify(meeting.body.name)}-{meeting.date:%Y-%m-%d}-paper-draft.pdf"
-    return _pdf_response(content, filename, attachment=False)
+    return redirect(paper_publish_enqueue(meeting=meeting, user=request.user))
+
+
+@require_POST
+def committee_paper_preview(request, pk: int):
+    """A PDF of the paper as last saved (or as drafted from the data), marked as a draft, made by a job."""
+    _viewer, meeting, _paper = _meeting_and_paper(request, pk)
+    return redirect(paper_preview_enqueue(meeting=meeting, user=request.user))
 
 
 @require_safe
@@ -98,11 +101,11 @@ def published_paper_download(request, pk: int):
     return response
 
 
-@require_safe
+@require_POST
 def plan_report_pdf_view(request, pk: int):
+    """The plan's progress report: a job makes the PDF; its page shows progress, then the download."""
     plan, _access = get_plan_for_user(viewer_for(request), Plan.objects.all(), pk)
-    content = plan_report_pdf(plan_id=plan.pk)
-    return _pdf_response(content, f"{slugify(plan.title)[:80]}-progress-report.pdf", attachment=True)
+    return redirect(plan_report_enqueue(plan=plan, user=request.user))
 
 
 def _pdf_response(content: bytes, filename: str, *, attachment: bool) -> HttpResponse:
