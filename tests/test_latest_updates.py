@@ -14,18 +14,22 @@ from types import SimpleNamespace
 import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from actionplans.demo import load_demo
+from actionplans.kernel.urls import pk_url
 from actionplans.plans.access import readable_plans
 from actionplans.plans.latest import latest_disagreements, repair_latest
 from actionplans.plans.models import LATEST_FIELDS, Action, Plan, ProgressUpdate
 from actionplans.plans.rag import ActionStatus, Rag
 from actionplans.plans.services import progress_update_record
 from partners.access import viewer_for
+from partners.models import Person
+from recommendations.models import Recommendation
 from reports.bulk_update.services import bulk_update_apply, bulk_update_preview
 from reports.bulk_update.sheet import SheetRow, version_marker
 from tests.factories import (
@@ -517,3 +521,83 @@ def test_readable_plans_are_those_the_join_gave_for_every_role(db):
         assert got == list(joined_readable_plans(viewer).order_by("pk")), user.username
     assert list(readable_plans(viewer_for(officer.user)).order_by("pk")) == [plans[2], plans[3]]
     assert "JOIN" not in str(readable_plans(viewer_for(officer.user)).query).split("WHERE", 1)[0]
+
+
+# --- Pages: one source for each row's RAG, and a count of queries that does not grow -----------
+
+
+def test_link_builder_gives_what_reverse_gives():
+    action_url = pk_url("action_detail")
+    for pk in (1, 42, 2_147_483_646):
+        assert action_url(pk) == reverse("action_detail", args=[pk])
+
+
+def plan_with_actions(count: int, plan=None):
+    plan = plan or PlanFactory()
+    for index in range(count):
+        action = ActionFactory(plan=plan, target_date=AS_AT + datetime.timedelta(days=index - 2))
+        action.supporting_officers.add(PersonFactory(organisation=OrganisationFactory()))
+        if index % 3:
+            post(action, rag=[Rag.GREEN, Rag.AMBER, Rag.RED][index % 3], at=days_ago(index * 20))
+    return plan
+
+
+def queries_to_show(client, url) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url).status_code == 200
+    return len(queries)
+
+
+def test_the_plan_page_query_count_does_not_grow_with_actions_or_updates(admin_client, as_at):
+    small, large = plan_with_actions(3), plan_with_actions(30)
+    queries_to_show(admin_client, small.get_absolute_url())  # the session is loaded once
+    assert queries_to_show(admin_client, small.get_absolute_url()) == queries_to_show(
+        admin_client, large.get_absolute_url()
+    )
+
+
+def test_the_plan_page_links_its_rows_without_a_reverse_for_each(admin_client, as_at, monkeypatch):
+    small, large = plan_with_actions(3), plan_with_actions(30)
+    calls = []
+
+    def counted(original):
+        def get_absolute_url(self):
+            calls.append(self)
+            return original(self)
+
+        return get_absolute_url
+
+    for model in (Action, Person, Recommendation):
+        monkeypatch.setattr(model, "get_absolute_url", counted(model.get_absolute_url))
+
+    def reverses(plan) -> int:
+        calls.clear()
+        assert admin_client.get(plan.get_absolute_url()).status_code == 200
+        return len(calls)
+
+    assert reverses(small) == reverses(large)
+
+
+def test_my_actions_query_count_does_not_grow_with_actions(client, db, as_at):
+    person = PersonFactory(user=UserFactory(username="busy"))
+    client.force_login(person.user)
+    for plan in (plan_with_actions(2), plan_with_actions(2)):
+        for action in plan.actions.all()[:1]:
+            action.supporting_officers.add(person)
+    url = reverse("my_actions")
+    queries_to_show(client, url)
+    few = queries_to_show(client, url)
+    for plan in (plan_with_actions(10), plan_with_actions(10)):
+        plan.actions.update(lead=person)
+    assert queries_to_show(client, url) == few
+
+
+def test_the_plan_page_shows_the_rag_the_database_worked_out(admin_client, as_at):
+    plan = PlanFactory()
+    overdue = ActionFactory(plan=plan, target_date=AS_AT - datetime.timedelta(days=1), reference="1.1")
+    post(overdue, rag=Rag.GREEN, at=days_ago(1))
+    content = admin_client.get(plan.get_absolute_url()).content.decode()
+    row = content[content.index(f'id="action-{overdue.pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Red: Off track" in row and "Overdue" in row
+    assert f'href="{reverse("action_detail", args=[overdue.pk])}"' in row
