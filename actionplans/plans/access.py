@@ -22,12 +22,14 @@ from django.http import Http404
 from actionplans.kernel.access import FULL, NO_ACCESS, READ_ONLY, Access, get_or_404
 from actionplans.plans.models import Action, Plan
 from partners.access import Viewer
+from partners.models import Body
 from recommendations.models import Source
 
 
 # --- plans ----------------------------------------------------------------------
 def readable_plans(viewer: Viewer) -> QuerySet:
-
+    """Each way in is its own indexed lookup of plan ids, never a join through the actions
+    and their people (that repeats a plan once per action and link, then needs DISTINCT)."""
     if viewer.is_manager:
         return Plan.objects.all()
     person = viewer.person
@@ -36,12 +38,11 @@ def readable_plans(viewer: Viewer) -> QuerySet:
     condition = (
         Q(lead=person)
         | Q(owning_body_id__in=viewer.body_ids)
-        | Q(actions__lead=person)
-        | Q(actions__supporting_officers=person)
+        | Q(pk__in=Action.objects.responsible(person).values("plan_id"))
     )
     if person.organisation_id:
-        condition |= Q(owning_body__organisation_id=person.organisation_id)
-    return Plan.objects.filter(pk__in=Plan.objects.filter(condition).values("pk"))
+        condition |= Q(owning_body__in=Body.objects.filter(organisation_id=person.organisation_id).values("pk"))
+    return Plan.objects.filter(condition)
 
 
 def plan_access(viewer: Viewer, plan) -> Access:

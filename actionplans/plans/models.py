@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
 
-from django.db import models
-from django.db.models import Q
+from django.db import models, router, transaction
+from django.db.models import Case, F, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from actionplans.kernel import clock
 from actionplans.kernel.audit import AuditedQuerySet
 from actionplans.plans import rag
 from actionplans.plans.rag import ActionStatus, Rag
@@ -65,13 +67,63 @@ class Plan(models.Model):
         return reverse("plan_detail", args=[self.pk])
 
 
+# An action's newest progress update, kept on the action (see ActionQuerySet.refresh_latest):
+# the RAG rules read these three on every page, so no page looks them up update by update.
+LATEST_FIELDS = ("latest_status", "latest_rag", "last_update_at")
+# How many actions one refresh UPDATE names, to stay inside every database's limit on parameters.
+REFRESH_CHUNK = 2000
+
+
+def newest_update_values() -> dict[str, Subquery]:
+    """LATEST_FIELDS computed from scratch, as expressions over an Action queryset: the status,
+    RAG and time of the action's newest update (by reported_at, then id), or NULL if it has none."""
+    newest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-reported_at", "-pk")
+    return {
+        "latest_status": Subquery(newest.values("status")[:1]),
+        "latest_rag": Subquery(newest.values("rag")[:1]),
+        "last_update_at": Subquery(newest.values("reported_at")[:1]),
+    }
+
+
+def refresh_latest_updates(action_ids: Iterable[int | None], *, using: str | None = None) -> None:
+    """Recompute the kept newest-update fields of these actions from their updates. Set-based: one
+    UPDATE for each REFRESH_CHUNK actions, however many updates they have. Called inside the
+    transaction of every write of progress updates (ProgressUpdate.save() and delete(), and the
+    bulk writes of ProgressUpdateQuerySet), so the fields never disagree with the updates."""
+    ids = sorted({pk for pk in action_ids if pk is not None})
+    for start in range(0, len(ids), REFRESH_CHUNK):
+        Action.objects.using(using).filter(pk__in=ids[start : start + REFRESH_CHUNK]).refresh_latest()
+
+
 class ActionQuerySet(AuditedQuerySet):
     def with_rag(self, *, on: datetime.date | None = None):
-        """Annotate the RAG rules (see actionplans.plans.rag) so the database can filter, sort and count."""
-        queryset = self
+        """Annotate the RAG rules (see actionplans.plans.rag) so the database can filter, sort and
+        count, and `rag_as_at`, the day they were applied for (Action.assessment() reads them then)."""
+        on = on or clock.today()
+        queryset = self.annotate(rag_as_at=Value(on, output_field=models.DateField()))
         for name, expression in rag.rag_annotations(on=on).items():
             queryset = queryset.annotate(**{name: expression})
         return queryset
+
+    def refresh_latest(self) -> int:
+        """Write these actions' LATEST_FIELDS from their updates, in one UPDATE; use
+        refresh_latest_updates() for a list of ids. QuerySet.update, not AuditedQuerySet.update:
+        a derived figure moving is no change anybody made to the action, so it leaves no history."""
+        return models.QuerySet.update(self, **newest_update_values())
+
+    refresh_latest.alters_data = True
+
+    def latest_disagreements(self):
+        """The actions whose kept LATEST_FIELDS differ from a computation from scratch, each
+        annotated with the right values as `fresh_status`, `fresh_rag` and `fresh_update_at`."""
+        names = ("fresh_status", "fresh_rag", "fresh_update_at")
+        fresh = dict(zip(names, newest_update_values().values(), strict=True))
+        agrees = Q()
+        for kept, computed in zip(LATEST_FIELDS, fresh, strict=True):
+            agrees &= Q(**{f"{kept}__isnull": True, f"{computed}__isnull": True}) | Q(**{kept: F(computed)})
+        # A CASE, not exclude(agrees): NULL compared with anything is neither true nor false.
+        agreement = Case(When(agrees, then=Value(True)), default=Value(False), output_field=models.BooleanField())
+        return self.annotate(**fresh).annotate(latest_agrees=agreement).filter(latest_agrees=False)
 
     def open(self):
         """Actions not yet complete. Needs with_rag()."""
@@ -90,16 +142,17 @@ class ActionQuerySet(AuditedQuerySet):
 
     def for_person(self, person: Person, *, on: datetime.date | None = None):
         return (
-            self.filter(Q(lead=person) | Q(supporting_officers=person))
-            .distinct()
+            self.responsible(person)
             .with_rag(on=on)
             .select_related("plan", "lead", "recommendation")
             .order_by("plan__title", "position", "pk")
         )
 
     def responsible(self, person: Person):
-        """Actions the person leads or is a further responsible person for."""
-        return self.filter(Q(lead=person) | Q(supporting_officers=person)).distinct()
+        """Actions the person leads or is a further responsible person for. Two indexed lookups
+        (the lead column; the people-to-actions links by person), not a join through the links:
+        a join repeats an action once per link, and DISTINCT over every action costs a sort."""
+        return self.filter(Q(lead=person) | Q(pk__in=supporting_action_ids(person)))
 
     def with_urgency(self, *, on: datetime.date, soon_days: int = 30):
         """Annotate `urgency`: 0 overdue, 1 due within `soon_days`, 2 needs an update
@@ -145,6 +198,12 @@ class ActionQuerySet(AuditedQuerySet):
         return counts
 
 
+def supporting_action_ids(person: Person):
+    """The ids of the actions the person is a further responsible person for, as a subquery."""
+    links = Action.supporting_officers.through.objects
+    return links.filter(person=person).values("action_id")
+
+
 class Action(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     recommendation = models.ForeignKey(
@@ -180,9 +239,19 @@ class Action(models.Model):
         editable=False,
         help_text="Raised by every edit, so two people editing at once cannot overwrite each other.",
     )
+    # LATEST_FIELDS: the newest update, kept by refresh_latest_updates(); all empty (NULL, which
+    # the RAG annotations read as "not yet reported") until the first update.
+    latest_status = models.CharField(  # noqa: DJ001
+        max_length=30, choices=ActionStatus.choices, null=True, blank=True, editable=False
+    )
+    latest_rag = models.CharField(  # noqa: DJ001
+        "latest RAG", max_length=10, choices=Rag.choices, null=True, blank=True, editable=False
+    )
+    last_update_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ActionQuerySet.as_manager()
-    history = HistoricalRecords(m2m_fields=[supporting_officers, partners])
+    # The kept newest-update fields are derived: the updates have their own history.
+    history = HistoricalRecords(m2m_fields=[supporting_officers, partners], excluded_fields=list(LATEST_FIELDS))
 
     class Meta:
         ordering = ["plan", "position"]
@@ -192,12 +261,48 @@ class Action(models.Model):
             ),
             models.UniqueConstraint(fields=["plan", "position"], name="action_unique_position_in_plan"),
             models.CheckConstraint(condition=~Q(description=""), name="action_description_not_blank"),
+            # The kept newest update is all there or all empty, and obeys what every update obeys
+            # (one CHECK, so full_clean() asks the database once). That it is the newest is for
+            # `manage.py check_latest_updates` to prove: no CHECK can look at other rows.
+            models.CheckConstraint(
+                condition=Q(latest_status__isnull=True, latest_rag__isnull=True, last_update_at__isnull=True)
+                | (
+                    Q(latest_status__in=ActionStatus.values, latest_rag__in=Rag.values, last_update_at__isnull=False)
+                    & (
+                        Q(latest_rag=Rag.BLUE, latest_status=ActionStatus.COMPLETE)
+                        | (~Q(latest_rag=Rag.BLUE) & ~Q(latest_status=ActionStatus.COMPLETE))
+                    )
+                ),
+                name="action_latest_update_valid",
+            ),
+        ]
+        indexes = [
+            # Filters and sorts of the tracker, the dashboards and the reminders.
+            models.Index(fields=["target_date"], name="action_target_date_idx"),
+            models.Index(fields=["last_update_at"], name="action_last_update_idx"),
+            models.Index(fields=["latest_status"], name="action_latest_status_idx"),
         ]
 
     def __str__(self):
         prefix = f"{self.reference} " if self.reference else ""
         text = self.description if len(self.description) <= 80 else self.description[:77].rstrip() + "…"
         return f"{prefix}{text}"
+
+    def save(self, *args, **kwargs):
+        """A new action has no updates, so nothing newest to keep. Saving an existing one writes
+        every field, the kept newest update too, from whatever this instance last read: so
+        recompute those in the same transaction, lest a stale instance undo a newer update."""
+        if self.pk is None:
+            self.latest_status = self.latest_rag = self.last_update_at = None
+            return super().save(*args, **kwargs)
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and not set(update_fields) & set(LATEST_FIELDS):
+            return super().save(*args, **kwargs)
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            refresh_latest_updates([self.pk], using=using)
+            self.refresh_from_db(using=using, fields=LATEST_FIELDS)
 
     def get_absolute_url(self):
         return reverse("action_detail", args=[self.pk])
@@ -212,34 +317,79 @@ class Action(models.Model):
         return self.updates.order_by("-reported_at", "-pk").first()
 
     def assessment(self, *, on: datetime.date | None = None) -> rag.Assessment:
-        """The RAG rules applied to this action. Uses the with_rag() annotations when present."""
-        if hasattr(self, "effective_rag"):
-            status, reported_rag, last_update_at = self.latest_status, self.latest_rag, self.last_update_at
-        else:
-            latest = self.latest_update
-            status = latest.status if latest else None
-            reported_rag = latest.rag if latest else None
-            last_update_at = latest.reported_at if latest else None
+        """The RAG rules applied to this action as at `on` (default: clock.today()): what the
+        database worked out when the with_rag() annotations for that day are present, so a row
+        shows what the table filtered and counted by; else rag.assess() on the kept fields."""
+        as_at = getattr(self, "rag_as_at", None)
+        if as_at is not None and as_at == (on or clock.today()):
+            return rag.assessment_from_annotations(self)
         return rag.assess(
-            status=status,
-            reported_rag=reported_rag,
+            status=self.latest_status,
+            reported_rag=self.latest_rag,
             target_date=self.target_date,
-            last_update_at=last_update_at,
+            last_update_at=self.last_update_at,
             on=on,
         )
 
     @property
     def current_status_label(self) -> str:
-        status = getattr(self, "latest_status", None)
-        if status is None and not hasattr(self, "latest_status"):
-            latest = self.latest_update
-            status = latest.status if latest else None
-        return ActionStatus(status).label if status else ActionStatus.NOT_STARTED.label
+        return ActionStatus(self.latest_status).label if self.latest_status else ActionStatus.NOT_STARTED.label
 
 
 class ProgressUpdateQuerySet(AuditedQuerySet):
+    """Bulk writes keep their actions' newest update (refresh_latest_updates) in the same
+    transaction, as ProgressUpdate.save() and delete() do for one update."""
+
     def newest_first(self):
         return self.select_related("author__organisation").order_by("-reported_at", "-pk")
+
+    def _action_ids(self) -> set[int]:
+        return set(self.order_by().values_list("action_id", flat=True).distinct())
+
+    def update(self, **kwargs):
+        with transaction.atomic(using=self.db):
+            rows = list(self.order_by().values_list("pk", "action_id"))
+            count = super().update(**kwargs)
+            action_ids = {action_id for _, action_id in rows}
+            if {"action", "action_id"} & kwargs.keys():  # moved: their new actions too
+                moved = self.model._base_manager.using(self.db).filter(pk__in=[pk for pk, _ in rows])
+                action_ids |= set(moved.values_list("action_id", flat=True))
+            refresh_latest_updates(action_ids, using=self.db)
+        return count
+
+    update.alters_data = True
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            action_ids = {obj.action_id for obj in objs}
+            if {"action", "action_id"} & set(fields):  # moved: their old actions too
+                before = self.model._base_manager.using(self.db).filter(pk__in=[obj.pk for obj in objs])
+                action_ids |= set(before.values_list("action_id", flat=True))
+            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            refresh_latest_updates(action_ids, using=self.db)
+        return count
+
+    bulk_update.alters_data = True
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        with transaction.atomic(using=self.db):
+            created = super().bulk_create(objs, *args, **kwargs)
+            refresh_latest_updates({obj.action_id for obj in objs}, using=self.db)
+        return created
+
+    bulk_create.alters_data = True
+
+    def delete(self):
+        with transaction.atomic(using=self.db):
+            action_ids = self._action_ids()
+            result = super().delete()
+            refresh_latest_updates(action_ids, using=self.db)
+        return result
+
+    delete.alters_data = True
+    delete.queryset_only = True
 
 
 class ProgressUpdate(models.Model):
@@ -266,6 +416,11 @@ class ProgressUpdate(models.Model):
     class Meta:
         ordering = ["-reported_at", "-pk"]
         get_latest_by = "reported_at"
+        indexes = [
+            # An action's newest update, in an index: what refresh_latest_updates() and the
+            # check read, and the papers' and monitoring lists' "latest update" lookups.
+            models.Index(fields=["action", "-reported_at", "-id"], name="update_newest_per_action_idx"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(status__in=ActionStatus.values), name="update_status_valid"),
             models.CheckConstraint(condition=Q(rag__in=Rag.values), name="update_rag_valid"),
@@ -278,6 +433,33 @@ class ProgressUpdate(models.Model):
 
     def __str__(self):
         return f"{self.action} – {self.get_rag_display()} ({self.reported_at:%d %b %Y})"
+
+    def save(self, *args, **kwargs):
+        using = kwargs.get("using") or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            super().save(*args, **kwargs)
+            self._keep_latest(using)
+
+    def delete(self, using=None, keep_parents=False):
+        using = using or router.db_for_write(type(self), instance=self)
+        with transaction.atomic(using=using):
+            result = super().delete(using=using, keep_parents=keep_parents)
+            self._keep_latest(using)
+        return result
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._saved_action_id = instance.__dict__.get("action_id")  # to refresh it too if moved
+        return instance
+
+    def _keep_latest(self, using: str) -> None:
+        """Refresh the newest update of this update's action (and the one it moved from), and
+        of the action instance this update holds, so code that goes on to read it is not misled."""
+        refresh_latest_updates([self.action_id, getattr(self, "_saved_action_id", None)], using=using)
+        self._saved_action_id = self.action_id
+        if ProgressUpdate.action.is_cached(self) and self.action is not None:
+            self.action.refresh_from_db(using=using, fields=LATEST_FIELDS)
 
 
 class TargetDateRevision(models.Model):

@@ -13,7 +13,9 @@ Blue = complete, Green = on track, Amber = at risk, Red = off track.
 
 `assess()` applies the rules to one action in Python; `rag_annotations()` builds
 the same rules as database expressions so tables can filter, sort and count by
-them without loading rows. A test proves the two always agree.
+them without loading rows. A test proves the two always agree. Both read the
+newest update from the action itself, where it is kept (see
+actionplans.plans.models.refresh_latest_updates and `manage.py check_latest_updates`).
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
 from actionplans.kernel import clock
@@ -145,37 +147,24 @@ def _start_of_day(day: datetime.date) -> datetime.datetime:
 def rag_annotations(*, on: datetime.date | None = None, cycle_days: int | None = None) -> dict:
     """Database expressions for the same rules, keyed by annotation name.
 
-    Applied in order to an Action queryset: `latest_status`, `latest_rag` and
-    `last_update_at` come from the newest progress update; `is_complete`,
-    `is_overdue`, `is_update_due`, `is_not_yet_reported`, `effective_rag` and
+    Applied in order to an Action queryset, they read the action's own columns: its target date
+    and its newest update's `latest_status`, `latest_rag` and `last_update_at`, which the action
+    keeps (actionplans.plans.models.refresh_latest_updates), so no row costs a subquery.
+    `is_complete`, `is_overdue`, `is_not_yet_reported`, `is_update_due`, `effective_rag` and
     `rag_severity` follow from them.
     """
-    from actionplans.plans.models import ProgressUpdate
-
     on = on or clock.today()
     cycle_days = reporting_cycle_days() if cycle_days is None else cycle_days
-    newest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-reported_at", "-pk")
     stale_before = _start_of_day(on - datetime.timedelta(days=cycle_days))
     # Rules below test the non-null is_complete, never "NOT latest_status = complete":
     # for an action with no update that comparison is NULL, and NOT NULL is not true.
     open_action = Q(is_complete=False)
     overdue = open_action & Q(target_date__lt=on)
     return {
-        "latest_status": Subquery(newest.values("status")[:1]),
-        "latest_rag": Subquery(newest.values("rag")[:1]),
-        "last_update_at": Subquery(newest.values("reported_at")[:1]),
-        "is_complete": Case(
-            When(latest_status=ActionStatus.COMPLETE, then=Value(True)),
-            default=Value(False),
-            output_field=models.BooleanField(),
-        ),
-        "is_overdue": Case(When(overdue, then=Value(True)), default=Value(False), output_field=models.BooleanField()),
-        "is_not_yet_reported": ~Exists(ProgressUpdate.objects.filter(action=OuterRef("pk"))),
-        "is_update_due": Case(
-            When(open_action & Q(last_update_at__lt=stale_before), then=Value(True)),
-            default=Value(False),
-            output_field=models.BooleanField(),
-        ),
+        "is_complete": _flag(Q(latest_status=ActionStatus.COMPLETE)),
+        "is_overdue": _flag(overdue),
+        "is_not_yet_reported": _flag(Q(last_update_at__isnull=True)),
+        "is_update_due": _flag(open_action & Q(last_update_at__lt=stale_before)),
         "effective_rag": Case(
             When(is_complete=True, then=Value(Rag.BLUE.value)),
             When(overdue, then=Value(Rag.RED.value)),
@@ -188,3 +177,21 @@ def rag_annotations(*, on: datetime.date | None = None, cycle_days: int | None =
             output_field=models.IntegerField(),
         ),
     }
+
+
+def _flag(condition: Q) -> Case:
+    """True where the condition holds, else False: never NULL."""
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=models.BooleanField())
+
+
+def assessment_from_annotations(action) -> Assessment:
+    """The Assessment of an action carrying the rag_annotations(): what the database decided,
+    so a row shows exactly what its table filtered, sorted and counted by."""
+    return Assessment(
+        rag=Rag(action.effective_rag) if action.effective_rag else None,
+        reported_rag=Rag(action.latest_rag) if action.latest_rag else None,
+        is_complete=action.is_complete,
+        is_overdue=action.is_overdue,
+        is_update_due=action.is_update_due,
+        is_not_yet_reported=action.is_not_yet_reported,
+    )

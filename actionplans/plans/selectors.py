@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.shortcuts import get_object_or_404
 
 from actionplans.kernel import clock
+from actionplans.kernel.urls import pk_url
 from actionplans.plans import rag
 from actionplans.plans.models import Action, ActionComment, Plan, ProgressUpdate, TargetDateRevision
 from actionplans.plans.rag import Assessment, Rag, rag_css_class, rag_label
@@ -110,7 +111,10 @@ class PlanPage:
 
 def plan_page(*, plan_id: int) -> PlanPage:
     """Queries: 1 plan, 1 its sources, 1 recommendations, 1 actions with RAG, lead and
-    recommendation, 1 further responsible people with organisations, 1 partner organisations."""
+    recommendation, 1 further responsible people with organisations, 1 partner organisations.
+
+    Each row's RAG is what the database worked out (Action.assessment() reads the with_rag()
+    annotations), and its links (`url`) are built from one reverse() a kind."""
     plan = get_object_or_404(Plan.objects.select_related("owning_body", "lead__organisation"), pk=plan_id)
     sources = list(plan.sources.select_related("made_by").order_by("date", "title"))
     actions = list(plan.actions.for_plan_page())
@@ -122,6 +126,7 @@ def plan_page(*, plan_id: int) -> PlanPage:
         .order_by("source__date", "source__title", "source", "position")
     )
     by_recommendation = actions_by_recommendation(actions)
+    _link(actions, recommendations)
 
     sections: dict[int, SourceSection] = {source.pk: SourceSection(source) for source in sources}
     by_source: dict[int, list[Recommendation]] = defaultdict(list)
@@ -138,6 +143,19 @@ def plan_page(*, plan_id: int) -> PlanPage:
         unlinked_actions=by_recommendation[None],
         summary=RagSummary.from_assessments(action.assessment() for action in actions),
     )
+
+
+def _link(actions: list[Action], recommendations: list[Recommendation]) -> None:
+    """Give the rows of a long page their links (`url`, which the templates read before
+    get_absolute_url()) for one reverse() of each kind."""
+    action_url, person_url = pk_url("action_detail"), pk_url("person_detail")
+    recommendation_url = pk_url("recommendation_detail")
+    for action in actions:
+        action.url = action_url(action.pk)
+        for person in action.responsible_people:
+            person.url = person_url(person.pk)
+    for recommendation in recommendations:
+        recommendation.url = recommendation_url(recommendation.pk)
 
 
 # --- Action page --------------------------------------------------------------
