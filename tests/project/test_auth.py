@@ -22,7 +22,7 @@ from django.views import defaults
 
 from actionplans.session_security import LAST_SEEN_AT, SIGNED_IN_AT, client_ip_address
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.test_settings import PRODUCTION_ENV, run_manage
+from tests.project.test_settings import PRODUCTION_ENV, run_manage
 
 OFFICE = "192.0.2.10"  # one address shared by a whole office
 ELSEWHERE = "198.51.100.7"

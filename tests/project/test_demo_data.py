@@ -14,7 +14,7 @@ from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Attendance, Body, Meeting, Membership, Person
 from recommendations.models import Recommendation, Source
 
-SEEDS_DIR = Path(__file__).resolve().parent.parent.parent / "shared" / "seeds"
+SEEDS_DIR = Path(__file__).resolve().parents[3] / "shared" / "seeds"  # beside the clone
 AS_AT = datetime.date(2021, 11, 4)
 
 

@@ -44,7 +44,7 @@ def as_at(settings):
 @pytest.fixture
 def logged_in_client(client, officer_user):
     """These tests are about what pages show, so they sign in as democratic support, who may
-    read everything; what each role may see is pinned in tests/test_permissions.py."""
+    read everything; what each role may see is pinned in tests/project/test_permissions.py."""
     from django.contrib.auth.models import Group
 
     from partners.access import DEMOCRATIC_SUPPORT_GROUP
