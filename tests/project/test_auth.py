@@ -459,8 +459,8 @@ def test_the_csrf_page_links_back_to_the_form_on_this_site_only(db):
     assert "evil.example.com" not in response.content.decode()
 
 
-def test_a_missing_page_gets_our_404(logged_in_client):
-    response = logged_in_client.get("/no-such-page/")
+def test_a_missing_page_gets_our_404(officer_client):
+    response = officer_client.get("/no-such-page/")
     assert response.status_code == 404
     assert "404.html" in [template.name for template in response.templates]
     assert "Page not found" in response.content.decode()

@@ -82,13 +82,6 @@ def body(db):
     return BodyFactory(name="Children and Young People's Strategic Partnership")
 
 
-@pytest.fixture
-def support_client(db):
-    client = Client()
-    client.force_login(SupportUserFactory(username="support"))
-    return client
-
-
 def xlsx_file(rows, name="plan.xlsx") -> SimpleUploadedFile:
     return SimpleUploadedFile(name, xlsx_bytes(rows))
 
