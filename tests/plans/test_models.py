@@ -1,30 +1,19 @@
-"""Database constraints back the rules that matter, whatever code writes the rows."""
+"""Database constraints back the rules of plans, actions and progress updates, whatever code
+writes the rows."""
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 
 from actionplans.plans.models import Action, Plan, ProgressUpdate
 from actionplans.plans.rag import ActionStatus, Rag
-from partners.models import Attendance, Body, Membership, Organisation, Person
-from recommendations.models import Recommendation, ResponseDecision
+from tests.database import refused_by_database
 from tests.factories import (
     ActionFactory,
-    BodyFactory,
-    MeetingFactory,
-    PersonFactory,
     PlanFactory,
     ProgressUpdateFactory,
-    RecommendationFactory,
-    SourceFactory,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def refused_by_database(create):
-    with pytest.raises(IntegrityError), transaction.atomic():
-        create()
 
 
 class TestActionConstraints:
@@ -75,81 +64,6 @@ class TestProgressUpdateConstraints:
         assert isinstance(second, ProgressUpdate)
 
 
-class TestRecommendationConstraints:
-    def test_decision_must_be_a_choice(self):
-        refused_by_database(lambda: RecommendationFactory(response_decision="maybe"))
-
-    @pytest.mark.parametrize("decision", [ResponseDecision.REJECTED, ResponseDecision.PARTIALLY_ACCEPTED])
-    def test_rejection_or_partial_acceptance_needs_reasons(self, decision):
-        refused_by_database(lambda: RecommendationFactory(response_decision=decision, response_text=""))
-        RecommendationFactory(response_decision=decision, response_text="Funding is not available.")
-
-    def test_pending_decision_has_no_response_date(self):
-        import datetime
-
-        refused_by_database(
-            lambda: RecommendationFactory(
-                response_decision=ResponseDecision.PENDING, response_date=datetime.date(2021, 1, 1)
-            )
-        )
-
-    def test_position_unique_within_source(self):
-        recommendation = RecommendationFactory()
-        refused_by_database(
-            lambda: RecommendationFactory(source=recommendation.source, position=recommendation.position)
-        )
-
-    def test_labels_may_repeat_as_printed(self):
-        """Seed 000 prints "d)" twice: labels are kept as printed, not forced unique."""
-        source = SourceFactory()
-        RecommendationFactory(source=source, label="d)")
-        RecommendationFactory(source=source, label="d)")
-        assert source.recommendations.filter(label="d)").count() == 2
-
-    def test_full_label_includes_parents(self):
-        parent = RecommendationFactory(label="c)")
-        child = RecommendationFactory(source=parent.source, parent=parent, label="ii)")
-        assert child.full_label == "c) ii)"
-        assert Recommendation.objects.top_level().filter(pk=child.pk).count() == 0
-
-
-class TestPartnersConstraints:
-    def test_person_needs_a_name_or_a_job_title(self):
-        refused_by_database(lambda: Person.objects.create(name="", job_title=""))
-        post = Person.objects.create(name="", job_title="HoS Early Help")
-        assert str(post) == "HoS Early Help"
-
-    def test_organisation_kind_must_be_a_choice(self):
-        refused_by_database(lambda: Organisation.objects.create(name="Somewhere", kind="bank"))
-
-    def test_body_kind_must_be_a_choice(self):
-        refused_by_database(lambda: Body.objects.create(name="A body", kind="club"))
-
-    def test_one_membership_per_person_and_body(self):
-        body, person = BodyFactory(), PersonFactory()
-        Membership.objects.create(body=body, person=person, role="chair")
-        refused_by_database(lambda: Membership.objects.create(body=body, person=person, role="member"))
-
-    def test_membership_role_must_be_a_choice(self):
-        refused_by_database(lambda: Membership.objects.create(body=BodyFactory(), person=PersonFactory(), role="boss"))
-
-    def test_one_meeting_per_body_per_day(self):
-        meeting = MeetingFactory()
-        refused_by_database(lambda: MeetingFactory(body=meeting.body, date=meeting.date))
-
-    def test_attendance_status_must_be_a_choice(self):
-        refused_by_database(
-            lambda: Attendance.objects.create(meeting=MeetingFactory(), person=PersonFactory(), status="asleep")
-        )
-
-
 def test_plan_title_is_unique():
     plan = PlanFactory()
     refused_by_database(lambda: Plan.objects.create(title=plan.title, owning_body=plan.owning_body))
-
-
-def test_migrations_create_no_accounts():
-    """Only the demo command makes accounts: a freshly migrated database has none."""
-    from django.contrib.auth import get_user_model
-
-    assert not get_user_model().objects.exists()

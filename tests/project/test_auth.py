@@ -533,3 +533,11 @@ def test_a_zero_failure_limit_is_refused():
     result = run_manage("check", env=dict(PRODUCTION_ENV, AXES_FAILURE_LIMIT="0"))
     assert result.returncode != 0
     assert "AXES_FAILURE_LIMIT must be 1 or more" in result.stderr
+
+
+@pytest.mark.django_db
+def test_migrations_create_no_accounts():
+    """Only the demo command makes accounts: a freshly migrated database has none."""
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.exists()
