@@ -130,7 +130,7 @@ AXES_COOLOFF_TIME = datetime.timedelta(
 )
 AXES_RESET_ON_SUCCESS = True
 # To lift a lockout early: python manage.py axes_reset_username USERNAME. (axes' admin
-# pages are off: they have no add form, which tests/test_pages.py expects of every admin.)
+# pages are off: they have no add form, which tests/project/test_pages.py expects of every admin.)
 AXES_ENABLE_ADMIN = False
 # The lockout page (HTTP 429): actionplans.errors.lockout renders this template and
 # adds the time the person can try again.

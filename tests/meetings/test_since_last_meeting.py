@@ -12,7 +12,6 @@ from actionplans.meetings.since import since_last_meeting
 from actionplans.plans.rag import ActionStatus, Rag
 from tests.factories import (
     ActionFactory,
-    BodyFactory,
     MeetingFactory,
     OrganisationFactory,
     PersonFactory,
@@ -38,9 +37,11 @@ def report(action, day, rag=Rag.GREEN, status=ActionStatus.IN_PROGRESS, narrativ
 
 
 @pytest.fixture
-def world():
-    council = OrganisationFactory()
-    panel = BodyFactory(organisation=council)
+def world(world, db):
+    """The panel's three meetings (tests/worlds.py) and its improvement plan: an action for each
+    way things change between two meetings, one of the panel's recommendations answered in
+    another body's plan, and another body's business."""
+    panel = world["panel"]
     meetings = {day: MeetingFactory(body=panel, date=day) for day in (PREVIOUS, THIS, LATER)}
     plan = PlanFactory(owning_body=panel, title="Improvement plan")
     created = noon(D(2021, 6, 1))
@@ -80,7 +81,8 @@ def world():
     done = ActionFactory(plan=cabinet_plan, recommendation=recommendation, description="Done", created_at=created)
     report(done, D(2021, 10, 27), Rag.BLUE, ActionStatus.COMPLETE, narrative="Report circulated.")
     ActionFactory(plan=PlanFactory(), description="Someone else's business", created_at=created)
-    return {"meetings": meetings, "panel": panel}
+    world |= {"meetings": meetings, "panel": panel}
+    return world
 
 
 def descriptions(rows):

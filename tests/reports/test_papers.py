@@ -32,16 +32,15 @@ from tests.factories import (
     ActionFactory,
     BodyFactory,
     MeetingFactory,
-    OrganisationFactory,
     PersonFactory,
     PlanFactory,
     ProgressUpdateFactory,
     RecommendationFactory,
     SourceFactory,
-    SupportUserFactory,
     UserFactory,
 )
 from tests.jobs import job_from, run_pending_jobs
+from tests.worlds import World
 
 pytestmark = pytest.mark.django_db
 DAY = datetime.date
@@ -118,27 +117,20 @@ def report(action, day, status, rag, narrative):
     return ProgressUpdateFactory(action=action, reported_at=noon(day), status=status, rag=rag, narrative=narrative)
 
 
-def build_panel():
-    """A scrutiny panel with three meetings, two papers of recommendations, a plan answering
-    them and progress on it; its democratic support officer signs in as support."""
-    council = OrganisationFactory(name="Southampton City Council")
-    body = BodyFactory(name="Children and Families Scrutiny Panel", organisation=council)
+def build_panel(world: World) -> World:
+    """The Children and Families Scrutiny Panel with three meetings, two papers of
+    recommendations, a plan answering them and progress on it. Its democratic support officer,
+    Emily Goodwin, is the officer in attendance (here `support` is her person) and Councillor
+    Bell one of its members (tests/worlds.py)."""
+    body = world["families_panel"]
     meetings = {
         day: MeetingFactory(body=body, date=day) for day in (DAY(2021, 6, 17), DAY(2021, 9, 30), DAY(2021, 11, 4))
     }
-    support = PersonFactory(
-        name="Emily Goodwin",
-        job_title="Democratic Support Officer",
-        organisation=council,
-        email="emily.goodwin@example.org",
-        user=SupportUserFactory(username="support"),
-    )
+    support = world["emily"]
     Membership.objects.create(
         body=body, person=support, role=MembershipRole.OFFICER, representing="Democratic Support Officer"
     )
-    councillor = PersonFactory(
-        name="Councillor Bell", job_title="", organisation=None, user=UserFactory(username="bell")
-    )
+    councillor = world["bell"]
     Membership.objects.create(body=body, person=councillor, role=MembershipRole.MEMBER)
     june = SourceFactory(
         made_by=body, meeting=meetings[DAY(2021, 6, 17)], date=DAY(2021, 6, 17), title="Ofsted Focused Letter"
@@ -166,7 +158,7 @@ def build_panel():
         )  # fmt: skip
         report(action, DAY(2021, 10, 20), status, rag, narrative)
         recommendations.append(recommendation)
-    return {
+    world |= {
         "body": body,
         "meeting": meetings[DAY(2021, 11, 4)],
         "support": support,
@@ -175,6 +167,7 @@ def build_panel():
         "september": september,
         "rows": rows,
     }
+    return world
 
 
 def saved_paper(meeting, person, **changes):
@@ -216,7 +209,7 @@ def add_items(world, count):
 def published(django_db_setup, django_db_blocker):
     """The fixture panel's paper, edited, saved and published; then everything rolled back."""
     with django_db_blocker.unblock(), transaction.atomic():
-        world = build_panel()
+        world = build_panel(World())
         paper = saved_paper(
             world["meeting"],
             world["support"],
@@ -389,15 +382,8 @@ def test_which_people_are_members_is_one_query_for_a_whole_paper(people, django_
 
 
 @pytest.fixture
-def world(db):
-    return build_panel()
-
-
-@pytest.fixture
-def support_client(world):
-    client = Client()
-    client.force_login(world["support"].user)
-    return client
+def world(world, db):
+    return build_panel(world)
 
 
 def test_the_paper_is_drafted_from_the_data_when_first_opened(world, support_client):

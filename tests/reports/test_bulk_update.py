@@ -11,7 +11,6 @@ import io
 
 import openpyxl
 import pytest
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -19,22 +18,16 @@ from django.utils import timezone
 
 from actionplans.plans.models import Action, ProgressUpdate
 from actionplans.plans.rag import ActionStatus, Rag
-from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from reports.bulk_update import views
 from reports.bulk_update.services import PREVIEW_MAX_AGE
 from reports.bulk_update.sheet import UPDATE_COLUMNS, parse_rag, parse_status, read_update_sheet
 from reports.uploads import read_upload
 from tests.factories import (
     ActionFactory,
-    BodyFactory,
-    OrganisationFactory,
-    PersonFactory,
-    PlanFactory,
     ProgressUpdateFactory,
     UserFactory,
 )
 
-AS_AT = datetime.date(2021, 11, 4)
 HEADINGS = [column.heading for column in UPDATE_COLUMNS]
 COLUMN = {column.key: index + 1 for index, column in enumerate(UPDATE_COLUMNS)}  # 1-based, as openpyxl counts
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -45,7 +38,7 @@ def at_noon(day: datetime.date) -> datetime.datetime:
 
 
 @pytest.fixture
-def world(db, settings):
+def world(world, db, as_at):
     """One council plan led by Alison. Sue Allan leads three of its actions and supports a
     fourth; Paul's action she may read but not update; the police plan she cannot see at all.
 
@@ -57,23 +50,8 @@ def world(db, settings):
     2.1  Paul   31 Mar 2022  none                  read only
     P1   Bob    31 Jan 2022  none                  nothing (another organisation's plan)
     """
-    settings.TRACKER_AS_AT = AS_AT
-    settings.TRACKER_REPORTING_CYCLE_DAYS = 90
-    council = OrganisationFactory(name="Southampton City Council")
-    police = OrganisationFactory(name="Hampshire Constabulary")
-    board = BodyFactory(organisation=council)
-
-    def person(name, organisation):
-        return PersonFactory(name=name, organisation=organisation, user=UserFactory(username=name.split()[0].lower()))
-
-    sue, alison, paul, bob = (
-        person("Sue Allan", council),
-        person("Alison Alexander", council),
-        person("Paul Nugent", council),
-        person("Bob Brown", police),
-    )
-    plan = PlanFactory(title="APA action plan", owning_body=board, lead=alison)
-    police_plan = PlanFactory(title="Police plan", owning_body=BodyFactory(organisation=police), lead=bob)
+    sue, alison, paul, bob = world["sue"], world["alison"], world["paul"], world["bob"]  # each with a login
+    plan, police_plan = world["apa"], world["police_plan"]
 
     def action(reference, lead, target, *, plan=plan):
         return ActionFactory(
@@ -96,15 +74,15 @@ def world(db, settings):
     a["1.4"].supporting_officers.add(sue)
     ProgressUpdateFactory(action=a["1.1"], reported_at=at_noon(datetime.date(2021, 10, 20)), rag=Rag.GREEN)
     ProgressUpdateFactory(action=a["1.2"], reported_at=at_noon(datetime.date(2021, 10, 1)), rag=Rag.GREEN)
-    support = UserFactory(username="support")
-    support.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
-    return {"actions": a, "sue": sue, "alison": alison, "paul": paul, "bob": bob, "plan": plan, "support": support}
+    support = world["support"]
+    world |= {"actions": a, "sue": sue, "alison": alison, "paul": paul, "bob": bob, "plan": plan, "support": support}
+    return world
 
 
 @pytest.fixture
-def sue_client(client, world):
-    client.force_login(world["sue"].user)
-    return client
+def sue_client(officer_client, world):
+    """Sue Allan, the officer, signed in, with her actions above."""
+    return officer_client
 
 
 # --- helpers ---------------------------------------------------------------------------

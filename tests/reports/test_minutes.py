@@ -46,8 +46,8 @@ def noon(day):
 class World:
     """A body's September recommendations and the November meeting that decides on them."""
 
-    def __init__(self, *, kind=BodyKind.SCRUTINY_PANEL, name="Children and Families Scrutiny Panel", plan=""):
-        self.body = BodyFactory(name=name, kind=kind)
+    def __init__(self, body=None, *, kind=BodyKind.SCRUTINY_PANEL, name=None, plan=""):
+        self.body = body or BodyFactory(name=name, kind=kind)
         self.meeting = MeetingFactory(body=self.body, date=MEETING)
         self.later = MeetingFactory(body=self.body, date=LATER)
         self.source = SourceFactory(
@@ -77,8 +77,10 @@ class World:
 
 
 @pytest.fixture
-def world():
-    return World()
+def world(world, db):
+    """The September recommendations and November meeting of the Children and Families
+    Scrutiny Panel (tests/worlds.py)."""
+    return World(world["families_panel"])
 
 
 @pytest.fixture
@@ -276,8 +278,8 @@ def docx_url(meeting):
 
 
 class TestPages:
-    def test_any_signed_in_user_reads_the_page_with_the_resolutions_ready_to_copy(self, decided, logged_in_client):
-        response = logged_in_client.get(extract_url(decided.meeting))
+    def test_any_signed_in_user_reads_the_page_with_the_resolutions_ready_to_copy(self, decided, outsider_client):
+        response = outsider_client.get(extract_url(decided.meeting))
         assert response.status_code == 200
         page = response.content.decode()
         expected = [line.plain for line in resolutions(decided.meeting).lines]
@@ -288,9 +290,9 @@ class TestPages:
         assert f'<script type="module" src="{settings.STATIC_URL}js/copy.js"></script>' in page
         assert (settings.BASE_DIR / "static" / "js" / "copy.js").exists()
 
-    def test_the_page_and_the_word_document_hold_the_same_text(self, decided, logged_in_client):
-        page = logged_in_client.get(extract_url(decided.meeting)).content.decode()
-        response = logged_in_client.get(docx_url(decided.meeting))
+    def test_the_page_and_the_word_document_hold_the_same_text(self, decided, outsider_client):
+        page = outsider_client.get(extract_url(decided.meeting)).content.decode()
+        response = outsider_client.get(docx_url(decided.meeting))
         assert response.status_code == 200
         assert response["Content-Type"] == CONTENT_TYPE
         assert response["Content-Disposition"] == (
@@ -305,8 +307,8 @@ class TestPages:
         assert paragraphs[3:] == page_paragraphs(page)
         assert len(paragraphs) == 3 + 1 + 4 + 7  # heading, RESOLVED:, clauses, items
 
-    def test_the_word_document_is_arial_with_the_clauses_and_items_indented(self, decided, logged_in_client):
-        document = docx.Document(io.BytesIO(logged_in_client.get(docx_url(decided.meeting)).content))
+    def test_the_word_document_is_arial_with_the_clauses_and_items_indented(self, decided, outsider_client):
+        document = docx.Document(io.BytesIO(outsider_client.get(docx_url(decided.meeting)).content))
         for name in ("Normal", "Heading 1", "Heading 2"):
             fonts = document.styles[name].element.rPr.rFonts
             assert fonts.get(qn("w:ascii")) == fonts.get(qn("w:hAnsi")) == "Arial", name
@@ -321,22 +323,22 @@ class TestPages:
         section = document.sections[0]
         assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
 
-    def test_without_decisions_the_page_and_the_document_say_so(self, world, logged_in_client):
+    def test_without_decisions_the_page_and_the_document_say_so(self, world, outsider_client):
         world.recommendation("1)", "First.")
-        page = logged_in_client.get(extract_url(world.meeting)).content.decode()
+        page = outsider_client.get(extract_url(world.meeting)).content.decode()
         assert NO_DECISIONS in page
         assert "RESOLVED:" not in page and "copy.js" not in page
-        paragraphs = docx_paragraphs(logged_in_client.get(docx_url(world.meeting)).content)
+        paragraphs = docx_paragraphs(outsider_client.get(docx_url(world.meeting)).content)
         assert paragraphs[3:] == [NO_DECISIONS]
 
-    def test_user_text_is_escaped_on_the_page_and_kept_as_typed_in_the_document(self, world, logged_in_client):
+    def test_user_text_is_escaped_on_the_page_and_kept_as_typed_in_the_document(self, world, outsider_client):
         item = world.recommendation("1)", 'That <script>alert("x")</script> & more.', complete=True)
         world.decide({item: (D.NOT_ACCEPTED, "<b>Not</b> done")})
-        page = logged_in_client.get(extract_url(world.meeting)).content.decode()
+        page = outsider_client.get(extract_url(world.meeting)).content.decode()
         assert "<script>alert" not in page and "<b>Not</b>" not in page
         assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; more." in page
         assert "&lt;b&gt;Not&lt;/b&gt; done" in page
-        paragraphs = docx_paragraphs(logged_in_client.get(docx_url(world.meeting)).content)
+        paragraphs = docx_paragraphs(outsider_client.get(docx_url(world.meeting)).content)
         assert paragraphs[5].endswith(
             '“That <script>alert("x")</script> & more.” – with the Panel’s comment: “<b>Not</b> done”.'
         )
@@ -348,15 +350,15 @@ class TestPages:
         assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
     @pytest.mark.parametrize("url", [extract_url, docx_url])
-    def test_read_only_pages(self, world, logged_in_client, url):
-        assert logged_in_client.post(url(world.meeting)).status_code == 405
+    def test_read_only_pages(self, world, outsider_client, url):
+        assert outsider_client.post(url(world.meeting)).status_code == 405
 
-    def test_an_unknown_meeting_is_not_found(self, logged_in_client):
-        assert logged_in_client.get(reverse("meeting_minutes_extract", args=[999999])).status_code == 404
-        assert logged_in_client.get(reverse("meeting_minutes_docx", args=[999999])).status_code == 404
+    def test_an_unknown_meeting_is_not_found(self, outsider_client):
+        assert outsider_client.get(reverse("meeting_minutes_extract", args=[999999])).status_code == 404
+        assert outsider_client.get(reverse("meeting_minutes_docx", args=[999999])).status_code == 404
 
-    def test_the_monitoring_list_links_to_the_extract(self, world, logged_in_client):
-        page = logged_in_client.get(reverse("meeting_monitoring", args=[world.meeting.pk])).content.decode()
+    def test_the_monitoring_list_links_to_the_extract(self, world, outsider_client):
+        page = outsider_client.get(reverse("meeting_monitoring", args=[world.meeting.pk])).content.decode()
         assert f'href="{extract_url(world.meeting)}"' in page
 
 
@@ -382,12 +384,12 @@ def build_world(count: int, name: str) -> World:
 
 
 @pytest.mark.parametrize("url", [extract_url, docx_url])
-def test_queries_do_not_grow_with_the_number_of_items(logged_in_client, url):
+def test_queries_do_not_grow_with_the_number_of_items(outsider_client, url):
     few, many = build_world(5, "Panel A"), build_world(50, "Panel B")
     counts = []
     for world in (few, many):
         with CaptureQueriesContext(connection) as queries:
-            response = logged_in_client.get(url(world.meeting))
+            response = outsider_client.get(url(world.meeting))
         assert response.status_code == 200
         counts.append(len(queries))
     assert counts[0] == counts[1]
@@ -396,7 +398,7 @@ def test_queries_do_not_grow_with_the_number_of_items(logged_in_client, url):
     # decisions, sub-items' parents; the page adds the signed-in user's person for the header.
     # The Word download has no page header, so no person.
     assert counts[1] <= (12 if url is extract_url else 11)
-    assert len(page_paragraphs(logged_in_client.get(extract_url(many.meeting)).content.decode())) == 1 + 4 + 50
+    assert len(page_paragraphs(outsider_client.get(extract_url(many.meeting)).content.decode())) == 1 + 4 + 50
 
 
 def test_demo_walk_through_the_panels_decision_on_the_attendance_data():

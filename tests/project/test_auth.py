@@ -22,7 +22,7 @@ from django.views import defaults
 
 from actionplans.session_security import LAST_SEEN_AT, SIGNED_IN_AT, client_ip_address
 from tests.factories import TEST_PASSWORD, UserFactory
-from tests.test_settings import PRODUCTION_ENV, run_manage
+from tests.project.test_settings import PRODUCTION_ENV, run_manage
 
 OFFICE = "192.0.2.10"  # one address shared by a whole office
 ELSEWHERE = "198.51.100.7"
@@ -459,8 +459,8 @@ def test_the_csrf_page_links_back_to_the_form_on_this_site_only(db):
     assert "evil.example.com" not in response.content.decode()
 
 
-def test_a_missing_page_gets_our_404(logged_in_client):
-    response = logged_in_client.get("/no-such-page/")
+def test_a_missing_page_gets_our_404(officer_client):
+    response = officer_client.get("/no-such-page/")
     assert response.status_code == 404
     assert "404.html" in [template.name for template in response.templates]
     assert "Page not found" in response.content.decode()
@@ -533,3 +533,11 @@ def test_a_zero_failure_limit_is_refused():
     result = run_manage("check", env=dict(PRODUCTION_ENV, AXES_FAILURE_LIMIT="0"))
     assert result.returncode != 0
     assert "AXES_FAILURE_LIMIT must be 1 or more" in result.stderr
+
+
+@pytest.mark.django_db
+def test_migrations_create_no_accounts():
+    """Only the demo command makes accounts: a freshly migrated database has none."""
+    from django.contrib.auth import get_user_model
+
+    assert not get_user_model().objects.exists()

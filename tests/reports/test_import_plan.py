@@ -29,7 +29,7 @@ from tests.factories import (
     SupportUserFactory,
     UserFactory,
 )
-from tests.test_uploads import xlsx_bytes
+from tests.reports.test_uploads import xlsx_bytes
 
 # Leicester's Joint Area Review action plan (seed 003), as a spreadsheet would hold it: two
 # title lines, then the headings, a recommendation as a merged row, and its actions.
@@ -80,13 +80,6 @@ LEICESTER = [
 @pytest.fixture
 def body(db):
     return BodyFactory(name="Children and Young People's Strategic Partnership")
-
-
-@pytest.fixture
-def support_client(db):
-    client = Client()
-    client.force_login(SupportUserFactory(username="support"))
-    return client
 
 
 def xlsx_file(rows, name="plan.xlsx") -> SimpleUploadedFile:

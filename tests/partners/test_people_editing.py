@@ -25,7 +25,6 @@ from tests.factories import (
     PersonFactory,
     PlanFactory,
     ProgressUpdateFactory,
-    SupportUserFactory,
     UserFactory,
 )
 
@@ -33,17 +32,18 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def world():
-    council = OrganisationFactory(name="Southampton City Council")
-    elsewhere = OrganisationFactory(name="Portsmouth City Council")
-    panel = BodyFactory(name="Children and Young People Scrutiny Panel", organisation=council)
+def world(world, db):
+    """The council's panel and its APA action plan; Lee Leaver, who is leaving, and Sam Successor;
+    Olive Officer of the council and Otto Outsider of Portsmouth; democratic support and an admin
+    (tests/worlds.py)."""
+    council, elsewhere, panel = world["council"], world["elsewhere"], world["panel"]
     plan = PlanFactory(title="APA action plan", owning_body=panel)
     leaver = PersonFactory(name="Lee Leaver", organisation=council, user=UserFactory(username="leaver"))
     successor = PersonFactory(name="Sam Successor", organisation=council)
     meeting = MeetingFactory(body=panel, date=datetime.date(2021, 9, 30), venue="Civic Centre")
     officer = PersonFactory(name="Olive Officer", organisation=council, user=UserFactory(username="officer"))
     outsider = PersonFactory(name="Otto Outsider", organisation=elsewhere, user=UserFactory(username="outsider"))
-    return {
+    world |= {
         "council": council,
         "elsewhere": elsewhere,
         "panel": panel,
@@ -53,9 +53,10 @@ def world():
         "meeting": meeting,
         "officer": officer,
         "outsider": outsider,
-        "support": SupportUserFactory(username="support"),
-        "admin": UserFactory(username="admin", is_superuser=True, is_staff=True),
+        "support": world["support"],
+        "admin": world["admin"],
     }
+    return world
 
 
 def client_for(user) -> Client:
@@ -565,7 +566,7 @@ def test_the_service_refuses_to_hand_over_to_the_leaver(world):
 def test_managers_cannot_deactivate_their_own_login_by_handover(world):
     from django.core.exceptions import ValidationError
 
-    me = PersonFactory(name="Support Self", user=world["support"])
+    me = world["emily"]  # the signed-in manager's own person
     with pytest.raises(ValidationError):
         services.actions_hand_over(leaver=me, successor=world["successor"], deactivate_login=True, by=world["support"])
     world["support"].refresh_from_db()

@@ -16,7 +16,7 @@ from partners.models import Attendance, Body, Meeting, Membership, Person
 from recommendations.models import Recommendation, Source
 
 # The five source papers the demo is transcribed from, as text (see fixtures/README.md).
-SEEDS_DIR = Path(__file__).resolve().parent.parent / "fixtures" / "sources"
+SEEDS_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
 AS_AT = datetime.date(2021, 11, 4)
 
 

@@ -7,7 +7,6 @@ from smtplib import SMTPException
 from unittest import mock
 
 import pytest
-from django.contrib.auth.models import Group
 from django.core import mail
 from django.db import connection
 from django.test import Client
@@ -19,7 +18,6 @@ from actionplans.kernel.jobs.models import Job, JobStatus
 from actionplans.meetings import rounds
 from actionplans.meetings.models import ReminderKind, SentReminder, UpdateRound
 from actionplans.plans.rag import ActionStatus, Rag
-from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Membership
 from tests.factories import (
     ActionFactory,
@@ -57,11 +55,12 @@ def today():
 
 
 @pytest.fixture
-def world(today):
+def world(world, db, today):
     """A panel meeting in three weeks. On its list: a1 (Alice leads), a2 (Bob leads, Carol,
     who has no e-mail address, is further responsible), a3 (Dan leads); a4 is complete, and
-    Erin's action belongs to another body's list."""
-    body = BodyFactory(name="Children and Families Scrutiny Panel")
+    Erin's action belongs to another body's list. The officers are this file's own (not the
+    cast's), with the e-mail addresses the tests read."""
+    body = world["families_panel"]
     meeting = MeetingFactory(body=body, date=today + days(21))
     source = SourceFactory(made_by=body, date=today - days(60), title="Educational Attainment")
     plan = PlanFactory(owning_body=body, title="Attainment action plan")
@@ -109,25 +108,15 @@ def world(today):
         recommendation=RecommendationFactory(source=other_source),
         lead=people["erin"],
     )
-    return {"meeting": meeting, "plan": plan, "a": [a1, a2, a3, a4], **people}
+    world |= {"meeting": meeting, "plan": plan, "a": [a1, a2, a3, a4], **people}
+    return world
 
 
 @pytest.fixture
-def support_client(client):
-    user = UserFactory(username="support")
-    user.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
-    PersonFactory(user=user, name="Emily Goodwin")
-    client.force_login(user)
-    return client
-
-
-@pytest.fixture
-def member_client(world):
-    member = PersonFactory(user=UserFactory(username="panel"), name="Councillor Bell")
-    Membership.objects.create(body=world["meeting"].body, person=member, role="member")
-    client = Client()
-    client.force_login(member.user)
-    return client
+def member_client(world, panel_client):
+    """Councillor Bell (tests/worlds.py), signed in, a member of this panel too."""
+    Membership.objects.create(body=world["meeting"].body, person=world["bell"], role="member")
+    return panel_client
 
 
 def start_url(meeting):
@@ -460,9 +449,9 @@ def test_panel_member_may_not_start_a_round_or_send_reminders(member_client, wor
     assert not mail.outbox and SentReminder.objects.filter(kind=ReminderKind.ROUND_REMINDER).count() == 0
 
 
-def test_an_officer_reads_the_round_but_may_not_remind(logged_in_client, world, started):
-    assert logged_in_client.get(detail_url(started)).status_code == 200
-    assert logged_in_client.post(remind_url(started), {"reminders_sent": "0"}).status_code == 403
+def test_an_officer_reads_the_round_but_may_not_remind(officer_client, world, started):
+    assert officer_client.get(detail_url(started)).status_code == 200
+    assert officer_client.post(remind_url(started), {"reminders_sent": "0"}).status_code == 403
     assert not mail.outbox
 
 

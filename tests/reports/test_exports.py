@@ -15,7 +15,6 @@ import zipfile
 import openpyxl
 import pytest
 from defusedxml import ElementTree
-from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.http import QueryDict
@@ -24,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplans.plans.rag import ActionStatus, Rag
-from partners.access import DEMOCRATIC_SUPPORT_GROUP, viewer_for
+from partners.access import viewer_for
 from reports.exports import xlsx
 from reports.exports.csv import neutralise
 from reports.exports.rows import TRACKER_COLUMNS, tracker_sheet
@@ -32,17 +31,13 @@ from reports.tracker.views import PER_PAGE
 from reports.uploads import read_upload
 from tests.factories import (
     ActionFactory,
-    BodyFactory,
-    OrganisationFactory,
     PersonFactory,
     PlanFactory,
     ProgressUpdateFactory,
     RecommendationFactory,
     SourceFactory,
-    UserFactory,
 )
 
-AS_AT = datetime.date(2021, 11, 4)
 FORMULA_LOOKING = ["=1+1", "+44 23 8083 4848", "-5", "@SUM(A1)", "\tx", "\rcarriage", "#N/A", '=HYPERLINK("x")']
 
 
@@ -55,20 +50,7 @@ def report(action, day, *, rag, status=ActionStatus.IN_PROGRESS):
 
 
 @pytest.fixture
-def as_at(settings):
-    settings.TRACKER_AS_AT = AS_AT
-    settings.TRACKER_REPORTING_CYCLE_DAYS = 90
-    return AS_AT
-
-
-def support_user():
-    user = UserFactory(username="support")
-    user.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
-    return user
-
-
-@pytest.fixture
-def world(db, as_at):
+def world(world, db, as_at):
     """Two plans of two organisations:
 
     ref  plan    RAG shown           status              target       lead
@@ -79,18 +61,9 @@ def world(db, as_at):
     3.1  APA     Blue                complete            30 Sep 2021  Sue Allan
     P1   Police  Red                 not started         31 Jan 2022  Bob Brown
     """
-    council = OrganisationFactory(name="Southampton City Council")
-    police = OrganisationFactory(name="Hampshire Constabulary")
-    board = BodyFactory(name="Children's Trust Board", organisation=council)
-    police_board = BodyFactory(name="Community Safety Partnership", organisation=police)
-    alison = PersonFactory(name="Alison Alexander", organisation=council, user=UserFactory(username="alison"))
-    sue = PersonFactory(name="Sue Allan", organisation=council)
-    hos = PersonFactory(name="", job_title="HoS Early Help", organisation=council)
-    bob = PersonFactory(name="Bob Brown", organisation=police, user=UserFactory(username="bob"))
-    inquiry = SourceFactory(title="Children's APA Scrutiny Inquiry", made_by=board)
-    rec = RecommendationFactory(source=inquiry, label="a)", text="Improve the front door for referrals.")
-    apa = PlanFactory(title="APA action plan", owning_body=board, lead=alison)
-    police_plan = PlanFactory(title="Police safeguarding plan", owning_body=police_board, lead=bob)
+    alison, sue, hos, bob = world["alison"], world["sue"], world["hos"], world["bob"]
+    rec = RecommendationFactory(source=world["inquiry"], label="a)", text="Improve the front door for referrals.")
+    apa, police_plan = world["apa"], world["police_plan"]
 
     def action(plan, position, reference, description, lead, target, **extra):
         return ActionFactory(
@@ -117,13 +90,8 @@ def world(db, as_at):
     report(a["2.1"], datetime.date(2021, 6, 1), rag=Rag.AMBER, status=ActionStatus.PARTIALLY_COMPLETE)
     report(a["3.1"], datetime.date(2021, 9, 15), rag=Rag.BLUE, status=ActionStatus.COMPLETE)
     report(a["P1"], datetime.date(2021, 10, 15), rag=Rag.RED, status=ActionStatus.NOT_STARTED)
-    return {"actions": a, "apa": apa, "police_plan": police_plan, "alison": alison, "bob": bob, "sue": sue}
-
-
-@pytest.fixture
-def support_client(client, world):
-    client.force_login(support_user())
-    return client
+    world |= {"actions": a, "apa": apa, "police_plan": police_plan, "alison": alison, "bob": bob, "sue": sue}
+    return world
 
 
 # --- helpers ---------------------------------------------------------------------------
@@ -185,7 +153,7 @@ FILTER_COMBINATIONS = [
 
 
 @pytest.mark.parametrize("query", FILTER_COMBINATIONS)
-def test_xlsx_and_csv_rows_are_the_tracker_pages_rows_in_its_order(support_client, query):
+def test_xlsx_and_csv_rows_are_the_tracker_pages_rows_in_its_order(support_client, world, query):
     expected = page_rows(support_client, reverse("tracker"), query)
     assert expected, "each combination selects some rows"
 
@@ -268,7 +236,7 @@ def test_the_workbook_has_a_title_naming_the_filters_frozen_headings_and_an_auto
     assert sheet.column_dimensions["B"].width == 8  # the reference: narrow
 
 
-def test_without_filters_the_title_says_so(support_client):
+def test_without_filters_the_title_says_so(support_client, world):
     sheet = workbook(support_client.get(reverse("tracker_export"))).active
     assert sheet["A1"].value == "Tracker – every action you can see – as at 4 November 2021"
     assert sheet.auto_filter.ref == "A2:O8"
@@ -314,7 +282,7 @@ def test_rows_are_tall_enough_for_their_wrapped_text(support_client, world):
     assert sheet.row_dimensions[3].height == 15 * 2  # the source, 31 characters, 29 a line in the Source column
 
 
-def test_every_xml_part_of_the_workbook_parses(support_client):
+def test_every_xml_part_of_the_workbook_parses(support_client, world):
     """What a spreadsheet program opens: each part well-formed XML (LibreOffice opened the
     downloads without a repair prompt, converting them with --convert-to csv)."""
     content = support_client.get(reverse("tracker_export")).content
@@ -432,7 +400,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, db, name):
     assert response["Location"].startswith(reverse("login"))
 
 
-def test_the_downloads_refuse_post(support_client):
+def test_the_downloads_refuse_post(support_client, world):
     assert support_client.post(reverse("tracker_export")).status_code == 405
 
 
@@ -460,12 +428,12 @@ def download_queries(client, name: str, query: str) -> int:
 
 @pytest.mark.parametrize("name", ["tracker_export", "tracker_export_csv"])
 @pytest.mark.parametrize("query", ["", "rag=green&rag=none&sort=-rag&lead=officer"])
-def test_a_download_costs_the_same_queries_for_10_and_200_actions(client, db, as_at, name, query):
+def test_a_download_costs_the_same_queries_for_10_and_200_actions(support_client, as_at, name, query):
     """Queries (6, filtered or not): session, user, the viewer's groups; the count of the rows
     (a larger download is made by a background job); the rows with plan, lead, recommendation
     and source, annotated with the RAG rules (on PostgreSQL through a server-side cursor);
     their further responsible people. None per row."""
-    client.force_login(support_user())
+    client = support_client
     plan, source = PlanFactory(), SourceFactory()
     make_actions(10, plan=plan, source=source)
     small = download_queries(client, name, query)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 PRODUCTION_ENV = {
     "DEBUG": "false",
     "SECRET_KEY": "a-production-like-secret-" + "x7Qp2LmN9vR4tY8wZ1bC5dF3gH6jK0sA",

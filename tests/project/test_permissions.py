@@ -18,27 +18,15 @@ The roles, around one plan owned by a council's scrutiny panel:
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actionplans.kernel.jobs.models import Job, JobStatus
 from actionplans.meetings.models import UpdateRound
-from partners.access import DEMOCRATIC_SUPPORT_GROUP
-from partners.models import Membership
 from reports.models import PublishedPaper
-from tests.factories import (
-    ActionFactory,
-    BodyFactory,
-    MeetingFactory,
-    OrganisationFactory,
-    PersonFactory,
-    PlanFactory,
-    RecommendationFactory,
-    SourceFactory,
-    UserFactory,
-)
+from tests.factories import ActionFactory, MeetingFactory, PlanFactory, RecommendationFactory, SourceFactory
+from tests.worlds import ROLE_PEOPLE
 
 OK, LOGIN = "ok", "login"
 ROLES = ["anonymous", "officer", "colleague", "panel", "lead", "outsider", "support", "admin"]
@@ -211,33 +199,21 @@ def test_every_url_of_the_project_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(db):
-    council = OrganisationFactory(name="Southampton City Council")
-    police = OrganisationFactory(name="Hampshire Constabulary")
-    panel_body = BodyFactory(name="Children and Families Scrutiny Panel", organisation=council)
+def world(world, db):
+    """The roles' people (tests/worlds.py) around one plan of the panel's, and one of each thing
+    a URL names: the panel's meetings, a source and recommendation, a paper, an update round."""
+    panel_body = world["panel"]
     meeting = MeetingFactory(body=panel_body, date=datetime.date(2030, 11, 4))
     next_meeting = MeetingFactory(body=panel_body, date=datetime.date(2030, 11, 25))
     source = SourceFactory(made_by=panel_body, meeting=meeting)
     recommendation = RecommendationFactory(source=source)
-
-    def person(name, organisation, username):
-        return PersonFactory(name=name, organisation=organisation, user=UserFactory(username=username))
-
-    people = {
-        "officer": person("Sue Allan", council, "officer"),
-        "colleague": person("Paul Nugent", council, "colleague"),
-        "panel": person("Councillor Bell", None, "panel"),
-        "lead": person("Robert Henderson", council, "lead"),
-        "outsider": person("Police Officer", police, "outsider"),
-        "support": person("Emily Goodwin", council, "support"),
-    }
-    people["support"].user.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
-    membership = Membership.objects.create(body=panel_body, person=people["panel"], role="member")
-    plan = PlanFactory(owning_body=panel_body, lead=people["lead"])
+    users = {role: world[key].user for role, key in ROLE_PEOPLE.items()}
+    membership = world["bell"].memberships.get(body=panel_body)
+    plan = PlanFactory(owning_body=panel_body, lead=world["alison"])
     plan.sources.add(source)
-    action = ActionFactory(plan=plan, recommendation=recommendation, lead=people["officer"])
+    action = ActionFactory(plan=plan, recommendation=recommendation, lead=world["sue"])
     # The outsider's own work elsewhere, so they are not simply a person with no actions.
-    ActionFactory(plan=PlanFactory(owning_body=BodyFactory(organisation=police)), lead=people["outsider"])
+    ActionFactory(plan=PlanFactory(owning_body=world["police_board"]), lead=world["bob"])
     published = PublishedPaper(meeting=meeting, title="A paper")
     published.set_content(b"%PDF-1.7 x")
     published.save()
@@ -245,7 +221,7 @@ def world(db):
     done = Job.objects.create(
         kind="plan_report",
         title="Progress report",
-        requested_by=people["officer"].user,
+        requested_by=users["officer"],
         parameters={"plan": plan.pk},
         key=f"plan_report:plan={plan.pk}:done",
         status=JobStatus.SUCCEEDED,
@@ -256,14 +232,13 @@ def world(db):
     failed = Job.objects.create(
         kind="plan_report",
         title="Progress report",
-        requested_by=people["officer"].user,
+        requested_by=users["officer"],
         parameters={"plan": plan.pk},
         key=f"plan_report:plan={plan.pk}:failed",
         status=JobStatus.FAILED,
         failure_reason="The worker stopped.",
     )
-    users = {role: person.user for role, person in people.items()}
-    users["admin"] = UserFactory(username="admin", is_staff=True, is_superuser=True)
+    users["admin"] = world["admin"]
     args = {
         "plan_detail": [plan.pk],
         "action_detail": [action.pk],
@@ -304,10 +279,10 @@ def world(db):
         "recommendation_edit": [recommendation.pk],
         "recommendation_response": [recommendation.pk],
         "recommendation_delete": [recommendation.pk],
-        "person_detail": [people["officer"].pk],
-        "person_edit": [people["officer"].pk],
-        "person_handover": [people["officer"].pk],
-        "organisation_edit": [council.pk],
+        "person_detail": [world["sue"].pk],
+        "person_edit": [world["sue"].pk],
+        "person_handover": [world["sue"].pk],
+        "organisation_edit": [world["council"].pk],
         "body_detail": [panel_body.pk],
         "body_edit": [panel_body.pk],
         "body_members": [panel_body.pk],
@@ -318,7 +293,8 @@ def world(db):
         "meeting_edit": [meeting.pk],
         "password_reset_confirm": ["MQ", "set-password"],
     }
-    return {"users": users, "args": args}
+    world.update(users=users, args=args)
+    return world
 
 
 def outcome(response) -> str | int:

@@ -40,12 +40,12 @@ MARCH_2022 = datetime.date(2022, 3, 31)
 
 
 @pytest.fixture
-def world():
-    council = OrganisationFactory(name="Southampton City Council")
-    nhs = OrganisationFactory(name="Southampton City PCT")
-    elsewhere = OrganisationFactory(name="Portsmouth City Council")
-    panel = BodyFactory(name="Children and Young People Scrutiny Panel", organisation=council)
-    source = SourceFactory(title="Children's APA Scrutiny Inquiry", made_by=panel)
+def world(world, db):
+    """The panel's APA action plan for the inquiry, led by Lena Lead, with one action Rita
+    Responsible leads; Harry Helper of the PCT; Mary Member on the panel; Otto Outsider of
+    Portsmouth; democratic support and an admin (tests/worlds.py)."""
+    council, nhs, elsewhere, panel = world["council"], world["pct"], world["elsewhere"], world["panel"]
+    source = world["inquiry"]
     front_door = RecommendationFactory(source=source, position=1, label="a)", text="Improve the front door.")
     thresholds = RecommendationFactory(
         source=source, position=2, parent=front_door, label="i)", text="Publish thresholds."
@@ -69,9 +69,9 @@ def world():
     member = PersonFactory(name="Cllr Mary Member", organisation=elsewhere, user=UserFactory(username="member"))
     MembershipFactory(body=panel, person=member)
     outsider = PersonFactory(name="Otto Outsider", organisation=elsewhere, user=UserFactory(username="outsider"))
-    support = SupportUserFactory(username="support")
-    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
-    return {
+    support = world["support"]
+    admin = world["admin"]
+    world |= {
         "council": council,
         "nhs": nhs,
         "panel": panel,
@@ -89,6 +89,7 @@ def world():
         "support": support,
         "admin": admin,
     }
+    return world
 
 
 def client_for(user) -> Client:

@@ -20,14 +20,9 @@ from tests.factories import (
     ProgressUpdateFactory,
     UserFactory,
 )
+from tests.worlds import AS_AT
 
-pytestmark = pytest.mark.django_db
-AS_AT = datetime.date(2021, 11, 4)
-
-
-@pytest.fixture(autouse=True)
-def as_at(settings):
-    settings.TRACKER_AS_AT = AS_AT
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("as_at")]
 
 
 def noon(day):
@@ -35,20 +30,14 @@ def noon(day):
 
 
 @pytest.fixture
-def council():
-    return OrganisationFactory(name="Southampton City Council")
+def council(world):
+    return world["council"]
 
 
 @pytest.fixture
-def officer(council):
-    person = PersonFactory(name="Sue Allan", organisation=council, user=UserFactory(username="sue"))
-    return person
-
-
-@pytest.fixture
-def officer_client(client, officer):
-    client.force_login(officer.user)
-    return client
+def officer(world):
+    """Sue Allan, of the council; officer_client signs her in."""
+    return world["sue"]
 
 
 @pytest.fixture
@@ -209,8 +198,8 @@ class TestWhoMayUpdate:
 
 class TestComments:
     @pytest.fixture
-    def panel_member(self, plan):
-        member = PersonFactory(name="Councillor Bell", organisation=None, user=UserFactory(username="bell"))
+    def panel_member(self, world, plan):
+        member = world["bell"]
         Membership.objects.create(body=plan.owning_body, person=member, role="member")
         return member
 

@@ -31,12 +31,11 @@ from tests.factories import (
     ProgressUpdateFactory,
     RecommendationFactory,
     SourceFactory,
-    SupportUserFactory,
     TargetDateRevisionFactory,
     UserFactory,
 )
+from tests.worlds import AS_AT
 
-AS_AT = datetime.date(2021, 11, 4)
 RAGS = ["blue", "green", "amber", "red", ""]
 
 
@@ -48,13 +47,6 @@ def d(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text)
 
 
-@pytest.fixture
-def as_at(settings):
-    settings.TRACKER_AS_AT = AS_AT
-    settings.TRACKER_REPORTING_CYCLE_DAYS = 90
-    return AS_AT
-
-
 def report(action, when: str | datetime.datetime, rag: Rag):
     """A progress update at noon on the day given as text, or at the moment given."""
     status = ActionStatus.COMPLETE if rag == Rag.BLUE else ActionStatus.IN_PROGRESS
@@ -63,7 +55,7 @@ def report(action, when: str | datetime.datetime, rag: Rag):
 
 
 @pytest.fixture
-def world(db, as_at):
+def world(world, db, as_at):
     """Four plans, ten actions. As at 4 November 2021 (update due after 90 days, i.e. a newest
     update before 6 August 2021):
 
@@ -80,17 +72,16 @@ def world(db, as_at):
     Leicester JAR plan   l1      -       Dan (Leicester)   2022-02-28  2021-10-30 Green  Green
     (Leicester board)
     """
-    council = OrganisationFactory(name="Southampton City Council")
+    council = world["council"]
     nhs = OrganisationFactory(name="NHS Southampton City")
     leicester = OrganisationFactory(name="Leicester City Council")
-    panel = BodyFactory(name="Children and Families Scrutiny Panel", organisation=council)
-    board = BodyFactory(name="Children's Trust Board", organisation=council)
+    panel, board = world["panel"], world["board"]
     leicester_board = BodyFactory(name="Leicester Partnership Board", organisation=leicester)
-    alison = PersonFactory(name="Alison Alexander", organisation=council)
-    sue = PersonFactory(name="Sue Allan", organisation=nhs)
+    alison = world["alison"]
+    sue = PersonFactory(name="Sue Allan", organisation=nhs)  # the NHS's, for the counts by organisation
     early_help = PersonFactory(name="", job_title="HoS Early Help", organisation=None)
     dan = PersonFactory(name="Dan Davies", organisation=leicester)
-    s1 = SourceFactory(title="Children's APA Scrutiny Inquiry", made_by=panel)
+    s1 = world["inquiry"]
     s2 = SourceFactory(title="Ofsted focused visit", made_by=None)
     r1 = RecommendationFactory(source=s1)
     r2 = RecommendationFactory(source=s2)
@@ -129,24 +120,14 @@ def world(db, as_at):
     report(c1, "2021-10-15", Rag.GREEN)
     report(c2, "2021-10-10", Rag.AMBER)
     report(l1, "2021-10-30", Rag.GREEN)
-    return {
+    world |= {
         **{"council": council, "nhs": nhs, "leicester": leicester},
         **{"panel": panel, "board": board, "leicester_board": leicester_board},
         **{"alison": alison, "sue": sue, "early_help": early_help, "dan": dan, "s1": s1, "s2": s2},
         **{"plan_a": plan_a, "plan_b": plan_b, "plan_c": plan_c, "plan_l": plan_l},
         **{"a1": a1, "a2": a2, "a3": a3, "a4": a4, "b1": b1, "b2": b2, "b3": b3, "c1": c1, "c2": c2, "l1": l1},
     }
-
-
-@pytest.fixture
-def support_user(db):
-    return SupportUserFactory(username="support")
-
-
-@pytest.fixture
-def support_client(client, support_user):
-    client.force_login(support_user)
-    return client
+    return world
 
 
 def page_for(user, *, body=None, plan=None) -> selectors.DashboardPage:

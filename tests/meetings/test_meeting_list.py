@@ -3,7 +3,6 @@
 import datetime
 
 import pytest
-from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,12 +14,10 @@ from actionplans.meetings.models import MonitoringDecision
 from actionplans.meetings.models import SignOffDecision as D
 from actionplans.meetings.signoff import ItemState
 from actionplans.plans.rag import ActionStatus, Rag
-from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Membership
 from recommendations.models import ResponseDecision
 from tests.factories import (
     ActionFactory,
-    BodyFactory,
     MeetingFactory,
     PersonFactory,
     PlanFactory,
@@ -43,8 +40,10 @@ def report(action, day, status, rag, narrative="Progress."):
 
 
 @pytest.fixture
-def panel():
-    body = BodyFactory(name="Children and Families Scrutiny Panel")
+def panel(world):
+    """The Children and Families Scrutiny Panel (tests/worlds.py), its meetings from June to
+    November 2021, two papers of recommendations and the plan answering them."""
+    body = world["families_panel"]
     meetings = {
         day: MeetingFactory(body=body, date=day)
         for day in (DAY(2021, 6, 17), DAY(2021, 9, 30), DAY(2021, 11, 4), DAY(2021, 11, 25))
@@ -174,15 +173,6 @@ class TestRecordingRules:
         assert MonitoringDecision.objects.get().decision == D.ACCEPTED_COMPLETE
         decisions_record(meeting=meeting, by=None, decisions={f"r{r1.pk}": ("", "")})
         assert not MonitoringDecision.objects.exists()
-
-
-@pytest.fixture
-def support_client(client):
-    user = UserFactory()
-    user.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
-    PersonFactory(user=user, name="Emily Goodwin")
-    client.force_login(user)
-    return client
 
 
 def url(meeting):

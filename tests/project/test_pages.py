@@ -14,9 +14,9 @@ from actionplans.plans.rag import Rag
 from partners.models import AttendanceStatus, MembershipRole
 from recommendations.models import ResponseDecision
 from tests.factories import (
+    TEST_PASSWORD,
     ActionFactory,
     AttendanceFactory,
-    BodyFactory,
     MeetingFactory,
     MembershipFactory,
     OrganisationFactory,
@@ -28,40 +28,25 @@ from tests.factories import (
     UserFactory,
 )
 
-AS_AT = datetime.date(2021, 11, 4)
-
 
 def at_noon(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12, 0)))
 
 
 @pytest.fixture
-def as_at(settings):
-    settings.TRACKER_AS_AT = AS_AT
-    return AS_AT
-
-
-@pytest.fixture
-def logged_in_client(client, officer_user):
+def logged_in_client(support_client):
     """These tests are about what pages show, so they sign in as democratic support, who may
-    read everything; what each role may see is pinned in tests/test_permissions.py."""
-    from django.contrib.auth.models import Group
-
-    from partners.access import DEMOCRATIC_SUPPORT_GROUP
-
-    officer_user.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
-    client.force_login(officer_user)
-    return client
+    read everything; what each role may see is pinned in tests/project/test_permissions.py."""
+    return support_client
 
 
 @pytest.fixture
-def world(db, as_at):
+def world(world, db, as_at):
     """A small plan as a paper prints it: a source with nested, grouped recommendations,
-    actions answering them, an action agreed in minutes, and the people and bodies around it."""
-    council = OrganisationFactory(name="Southampton City Council", short_name="SCC")
-    nhs = OrganisationFactory(name="Southampton City PCT")
-    panel = BodyFactory(name="Children and Young People Scrutiny Panel", organisation=council)
-    board = BodyFactory(name="Children's Trust Board", organisation=council)
+    actions answering them, an action agreed in minutes, and the people and bodies around it.
+    Here Sue Allan is the PCT's, helping the council's Alison Alexander, and Alison has no login
+    (the person page's query count below is for a person without one)."""
+    council, nhs, panel, board = world["council"], world["pct"], world["panel"], world["board"]
     meeting = MeetingFactory(body=panel, date=datetime.date(2021, 9, 30), venue="Civic Centre")
     lead = PersonFactory(name="Alison Alexander", job_title="Executive Director", organisation=council)
     helper = PersonFactory(name="Sue Allan", job_title="Head of Commissioning", organisation=nhs)
@@ -129,7 +114,7 @@ def world(db, as_at):
         target_date=None,
         target_date_text="ongoing",
     )
-    return {
+    world |= {
         "council": council,
         "panel": panel,
         "board": board,
@@ -145,6 +130,7 @@ def world(db, as_at):
         "overdue": overdue,
         "minuted": minuted,
     }
+    return world
 
 
 def page_urls(world):
@@ -215,8 +201,8 @@ def test_login_page_renders_for_an_anonymous_visitor(client, db):
     assert "GOV.UK" not in content
 
 
-def test_login_with_a_wrong_password_shows_the_error_summary(client, officer_user):
-    response = client.post(reverse("login"), {"username": "officer-a", "password": "wrong"})
+def test_login_with_a_wrong_password_shows_the_error_summary(client, world):
+    response = client.post(reverse("login"), {"username": world["sue"].user.username, "password": "wrong"})
     assert response.status_code == 200
     content = response.content.decode()
     assert "There is a problem" in content
@@ -224,8 +210,8 @@ def test_login_with_a_wrong_password_shows_the_error_summary(client, officer_use
     assert "<title>Error: Sign in" in content
 
 
-def test_login_signs_in_and_sign_out_signs_out(client, officer_user, password):
-    response = client.post(reverse("login"), {"username": "officer-a", "password": password})
+def test_login_signs_in_and_sign_out_signs_out(client, world):
+    response = client.post(reverse("login"), {"username": world["sue"].user.username, "password": TEST_PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == reverse("home")
     assert client.get(reverse("home")).status_code == 200
@@ -255,8 +241,8 @@ def test_password_reset_asks_for_an_email_address_in_the_right_format(client, db
     assert "Enter an email address in the correct format" in content
 
 
-def test_password_reset_sends_the_link(client, officer_user, mailoutbox):
-    response = client.post(reverse("password_reset"), {"email": officer_user.email})
+def test_password_reset_sends_the_link(client, world, mailoutbox):
+    response = client.post(reverse("password_reset"), {"email": world["sue"].user.email})
     assert response.status_code == 302
     assert len(mailoutbox) == 1
     assert "/accounts/reset/" in mailoutbox[0].body
@@ -435,23 +421,16 @@ def test_other_pages_query_count_does_not_grow(logged_in_client, world, page):
 # --- Admin ----------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def superuser_client(client, db):
-    user = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
-
-
 @pytest.mark.parametrize(
     "model", list(admin.site._registry), ids=lambda model: f"{model._meta.app_label}.{model._meta.model_name}"
 )
-def test_admin_changelist_and_add_form_render_for_a_superuser(superuser_client, world, model, rf):
+def test_admin_changelist_and_add_form_render_for_a_superuser(admin_client, world, model, rf):
     opts = model._meta
-    assert superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
+    assert admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")).status_code == 200
     request = rf.get("/")
     request.user = UserFactory(username="checker", is_staff=True, is_superuser=True)
     expected = 200 if admin.site._registry[model].has_add_permission(request) else 403  # e.g. published papers
-    assert superuser_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == expected
+    assert admin_client.get(reverse(f"admin:{opts.app_label}_{opts.model_name}_add")).status_code == expected
 
 
 def test_admin_covers_every_model_of_the_tracker():
@@ -464,16 +443,16 @@ def test_admin_covers_every_model_of_the_tracker():
             assert model in admin.site._registry, model
 
 
-def test_admin_changelist_query_count_does_not_grow(superuser_client, world):
+def test_admin_changelist_query_count_does_not_grow(admin_client, world):
     url = reverse("admin:actionplans_action_changelist")
-    before = count_queries(superuser_client, url)
+    before = count_queries(admin_client, url)
     add_actions(world["plan"], 20)
-    assert count_queries(superuser_client, url) == before
+    assert count_queries(admin_client, url) == before
 
 
-def test_admin_change_form_of_an_action_renders(superuser_client, world):
+def test_admin_change_form_of_an_action_renders(admin_client, world):
     url = reverse("admin:actionplans_action_change", args=[world["on_track"].pk])
-    assert superuser_client.get(url).status_code == 200
+    assert admin_client.get(url).status_code == 200
 
 
 def test_plan_page_shows_recommendations_of_a_source_the_plan_does_not_list(logged_in_client, world):

@@ -58,13 +58,6 @@ def editor(db):
     return user
 
 
-@pytest.fixture
-def superuser_client(client, db):
-    user = UserFactory(username="admin", is_staff=True, is_superuser=True)
-    client.force_login(user)
-    return client
-
-
 def records(obj):
     """The object's history rows, oldest first."""
     return list(type(obj).history.filter(id=obj.pk).order_by("history_date", "history_id"))
@@ -404,20 +397,20 @@ def test_memberships_show_in_the_activity_of_their_body_and_person(db):
 # --- Changes made through the web are attributed to the signed-in user ------------------------------
 
 
-def test_an_admin_edit_is_attributed_to_the_signed_in_user(superuser_client):
+def test_an_admin_edit_is_attributed_to_the_signed_in_user(admin_client):
     organisation = OrganisationFactory(name="Southampton City Council", kind=OrganisationKind.COUNCIL)
     url = reverse("admin:partners_organisation_change", args=[organisation.pk])
-    response = superuser_client.post(url, {"name": "Southampton City Council", "short_name": "SCC", "kind": "council"})
+    response = admin_client.post(url, {"name": "Southampton City Council", "short_name": "SCC", "kind": "council"})
     assert response.status_code == 302
     newest = history_entries(organisation)[0]
     assert newest.who == "admin"
     assert (changes_of(newest)["short_name"].old, changes_of(newest)["short_name"].new) == (EMPTY, "SCC")
 
 
-def test_the_admin_shows_an_objects_history(superuser_client):
+def test_the_admin_shows_an_objects_history(admin_client):
     organisation = OrganisationFactory()
     url = reverse("admin:partners_organisation_history", args=[organisation.pk])
-    assert superuser_client.get(url).status_code == 200
+    assert admin_client.get(url).status_code == 200
 
 
 # --- save_if_unchanged: no lost updates -------------------------------------------------------------
@@ -480,12 +473,12 @@ PAGES = {
 
 
 @pytest.mark.parametrize(("make", "field"), list(PAGES.values()), ids=list(PAGES))
-def test_each_object_page_shows_its_change_history_escaped(superuser_client, make, field):
+def test_each_object_page_shows_its_change_history_escaped(admin_client, make, field):
     obj = make()
     setattr(obj, field, HTML)
     obj.save()
 
-    content = superuser_client.get(obj.get_absolute_url()).content.decode()
+    content = admin_client.get(obj.get_absolute_url()).content.decode()
     section = content[content.index('id="change-history-heading"') :]
     assert "Change history" in section
     assert "changed from Before the change to" in section
@@ -495,25 +488,25 @@ def test_each_object_page_shows_its_change_history_escaped(superuser_client, mak
     assert "No changes recorded yet" not in section
 
 
-def test_a_page_says_when_no_changes_are_recorded(superuser_client):
+def test_a_page_says_when_no_changes_are_recorded(admin_client):
     body = BodyFactory()
     type(body).history.filter(id=body.pk).delete()
-    content = superuser_client.get(body.get_absolute_url()).content.decode()
+    content = admin_client.get(body.get_absolute_url()).content.decode()
     assert "No changes recorded yet." in content
 
 
-def test_long_text_is_cut_with_the_whole_text_in_details(superuser_client):
+def test_long_text_is_cut_with_the_whole_text_in_details(admin_client):
     action = ActionFactory(description="Short at first")
     action.description = "Long " + "and longer " * 30 + "END"
     action.save()
-    content = superuser_client.get(action.get_absolute_url()).content.decode()
+    content = admin_client.get(action.get_absolute_url()).content.decode()
     section = content[content.index('id="change-history-heading"') :]
     assert "…" in section
     assert 'class="govuk-details' in section
     assert "and longer END" in section  # the whole text, in the <details>
 
 
-def test_action_page_query_count_does_not_grow_with_history(superuser_client, django_assert_num_queries):
+def test_action_page_query_count_does_not_grow_with_history(admin_client, django_assert_num_queries):
     action = ActionFactory()
     url = action.get_absolute_url()
 
@@ -528,7 +521,7 @@ def test_action_page_query_count_does_not_grow_with_history(superuser_client, dj
 
     def count_queries():
         with CaptureQueriesContext(connection) as context:
-            assert superuser_client.get(url).status_code == 200
+            assert admin_client.get(url).status_code == 200
         return len(context.captured_queries)
 
     make_changes(3)

@@ -21,7 +21,6 @@ from tests.factories import (
     ActionFactory,
     BodyFactory,
     MeetingFactory,
-    MembershipFactory,
     PersonFactory,
     PlanFactory,
     RecommendationFactory,
@@ -43,7 +42,8 @@ def signed_in(user, **kwargs) -> Client:
     return client
 
 
-def support_user(username="support", name="Dee Support"):
+def democratic_support(username, name):
+    """Another login in the democratic support group, for two managers editing at once."""
     user = UserFactory(username=username)
     PersonFactory(user=user, name=name)
     user.groups.add(Group.objects.get_or_create(name=DEMOCRATIC_SUPPORT_GROUP)[0])
@@ -51,8 +51,8 @@ def support_user(username="support", name="Dee Support"):
 
 
 @pytest.fixture
-def panel():
-    return BodyFactory(name="Children and Young People Scrutiny Panel")
+def panel(world):
+    return world["panel"]
 
 
 @pytest.fixture
@@ -66,39 +66,18 @@ def recommendation(source):
     return RecommendationFactory(source=source, position=1, label="a)", text="Improve the front door.")
 
 
-@pytest.fixture
-def support():
-    return signed_in(support_user())
+# The roles (tests/conftest.py): support_client and admin_client may change a source;
+# panel_client (Councillor Bell, on the panel that made it) and plan_officer read it but may
+# not change it; outsider_client (Bob Brown, of the police) may not learn it exists.
 
 
 @pytest.fixture
-def admin():
-    return signed_in(UserFactory(username="admin", is_superuser=True, is_staff=True))
-
-
-@pytest.fixture
-def panel_member(source):
-    """Reads the source because their body made it; may not change it."""
-    user = UserFactory(username="member")
-    MembershipFactory(body=source.made_by, person=PersonFactory(user=user, name="Councillor Member"))
-    return signed_in(user)
-
-
-@pytest.fixture
-def plan_officer(source):
-    """Reads the source because a plan they work on uses it; may not change it."""
-    user = UserFactory(username="officer")
+def plan_officer(world, source, officer_client):
+    """Sue Allan, who reads the source because a plan she works on uses it; may not change it."""
     plan = PlanFactory()
     plan.sources.add(source)
-    ActionFactory(plan=plan, lead=PersonFactory(user=user, name="Officer On Plan"), recommendation=None)
-    return signed_in(user)
-
-
-@pytest.fixture
-def outsider(db):
-    user = UserFactory(username="outsider")
-    PersonFactory(user=user, name="Somebody Elsewhere")
-    return signed_in(user)
+    ActionFactory(plan=plan, lead=world["sue"], recommendation=None)
+    return officer_client
 
 
 # --- Helpers ------------------------------------------------------------------------------
@@ -196,7 +175,7 @@ OBJECT_PAGES = [page for page in PAGES if page != "source_create"]
 # --- Who may ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("role", ["support", "admin"])
+@pytest.mark.parametrize("role", ["support_client", "admin_client"])
 @pytest.mark.parametrize("page", PAGES)
 def test_each_page_renders_for_democratic_support_and_admin(request, source, recommendation, role, page):
     client = request.getfixturevalue(role)
@@ -208,7 +187,7 @@ def test_each_page_renders_for_democratic_support_and_admin(request, source, rec
     assert "<title>Error:" not in content
 
 
-@pytest.mark.parametrize("role", ["support", "admin"])
+@pytest.mark.parametrize("role", ["support_client", "admin_client"])
 @pytest.mark.parametrize("page", PAGES)
 def test_each_page_saves_for_democratic_support_and_admin(request, source, recommendation, role, page):
     client = request.getfixturevalue(role)
@@ -220,7 +199,7 @@ def test_each_page_saves_for_democratic_support_and_admin(request, source, recom
     assert "govuk-notification-banner--success" in follow.content.decode()
 
 
-@pytest.mark.parametrize("role", ["panel_member", "plan_officer"])
+@pytest.mark.parametrize("role", ["panel_client", "plan_officer"])
 @pytest.mark.parametrize("page", PAGES)
 def test_someone_who_may_read_but_not_change_gets_403(request, source, recommendation, role, page):
     client = request.getfixturevalue(role)
@@ -231,7 +210,7 @@ def test_someone_who_may_read_but_not_change_gets_403(request, source, recommend
     assert (snapshot(Source, source.pk), snapshot(Recommendation, recommendation.pk), Source.objects.count()) == before
 
 
-@pytest.mark.parametrize("role", ["panel_member", "plan_officer"])
+@pytest.mark.parametrize("role", ["panel_client", "plan_officer"])
 def test_someone_who_may_read_sees_the_pages_without_the_edit_links(request, source, recommendation, role):
     client = request.getfixturevalue(role)
     for url in [source.get_absolute_url(), recommendation.get_absolute_url()]:
@@ -242,7 +221,7 @@ def test_someone_who_may_read_sees_the_pages_without_the_edit_links(request, sou
         assert "Add a recommendation" not in content and "Record the response" not in content
 
 
-@pytest.mark.parametrize("role", ["support", "admin"])
+@pytest.mark.parametrize("role", ["support_client", "admin_client"])
 def test_democratic_support_and_admin_see_the_edit_links(request, source, recommendation, role):
     client = request.getfixturevalue(role)
     content = client.get(source.get_absolute_url()).content.decode()
@@ -257,21 +236,21 @@ def test_democratic_support_and_admin_see_the_edit_links(request, source, recomm
 
 
 @pytest.mark.parametrize("page", OBJECT_PAGES)
-def test_an_outsider_gets_404(outsider, source, recommendation, page):
+def test_an_outsider_gets_404(outsider_client, source, recommendation, page):
     url, data = edit_urls(source, recommendation)[page]
-    assert outsider.get(url).status_code == 404
-    assert outsider.post(url, data).status_code == 404
+    assert outsider_client.get(url).status_code == 404
+    assert outsider_client.post(url, data).status_code == 404
     assert Source.objects.filter(pk=source.pk).exists() and Recommendation.objects.filter(pk=recommendation.pk).exists()
 
 
-def test_an_outsider_cannot_see_the_source_or_recommendation_pages(outsider, source, recommendation):
-    assert outsider.get(source.get_absolute_url()).status_code == 404
-    assert outsider.get(recommendation.get_absolute_url()).status_code == 404
+def test_an_outsider_cannot_see_the_source_or_recommendation_pages(outsider_client, source, recommendation):
+    assert outsider_client.get(source.get_absolute_url()).status_code == 404
+    assert outsider_client.get(recommendation.get_absolute_url()).status_code == 404
 
 
-def test_an_outsider_may_not_add_a_source(outsider):
-    assert outsider.get(reverse("source_create")).status_code == 403
-    assert outsider.post(reverse("source_create"), source_data(made_by=BodyFactory().pk)).status_code == 403
+def test_an_outsider_may_not_add_a_source(outsider_client):
+    assert outsider_client.get(reverse("source_create")).status_code == 403
+    assert outsider_client.post(reverse("source_create"), source_data(made_by=BodyFactory().pk)).status_code == 403
     assert not Source.objects.exists()
 
 
@@ -284,18 +263,18 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(client, source, recommendation,
 
 
 @pytest.mark.parametrize("page", OBJECT_PAGES)
-def test_a_missing_object_is_not_found(support, page):
+def test_a_missing_object_is_not_found(support_client, page):
     name = page
-    assert support.get(reverse(name, args=[999999])).status_code == 404
+    assert support_client.get(reverse(name, args=[999999])).status_code == 404
 
 
 # --- Sources ------------------------------------------------------------------------------
 
 
-def test_adding_a_source_records_every_field(support, panel):
+def test_adding_a_source_records_every_field(support_client, panel):
     meeting = MeetingFactory(body=panel, date=datetime.date(2022, 6, 1))
     data = source_data(made_by=panel.pk, meeting=meeting.pk, summary="Why early help matters.")
-    response = support.post(reverse("source_create"), data)
+    response = support_client.post(reverse("source_create"), data)
     source = Source.objects.get(reference="CYP-2022")
     assert response.status_code == 302 and response["Location"] == source.get_absolute_url()
     assert (source.kind, source.title, source.made_by, source.meeting) == (
@@ -307,10 +286,10 @@ def test_adding_a_source_records_every_field(support, panel):
     assert source.date == datetime.date(2022, 6, 17) and source.summary == "Why early help matters."
 
 
-def test_editing_a_source_changes_it(support, source):
+def test_editing_a_source_changes_it(support_client, source):
     other = BodyFactory(name="Children's Trust Board")
     data = source_data(reference="CYP-2021-R", title="Renamed", made_by=other.pk, kind=SourceKind.REVIEW)
-    response = support.post(reverse("source_edit", args=[source.pk]), data)
+    response = support_client.post(reverse("source_edit", args=[source.pk]), data)
     assert response.status_code == 302
     source.refresh_from_db()
     assert (source.reference, source.title, source.made_by, source.meeting, source.kind) == (
@@ -322,53 +301,55 @@ def test_editing_a_source_changes_it(support, source):
     )
 
 
-def test_edit_form_shows_the_source_as_it_is(support, source):
-    content = support.get(reverse("source_edit", args=[source.pk])).content.decode()
+def test_edit_form_shows_the_source_as_it_is(support_client, source):
+    content = support_client.get(reverse("source_edit", args=[source.pk])).content.decode()
     assert 'value="CYP-2021"' in content
     assert 'value="17/06/2021"' in content
     assert f'<option value="{source.made_by_id}" selected>' in content
     assert 'value="scrutiny_inquiry" checked' in content
 
 
-def test_the_meeting_must_be_a_meeting_of_the_body_that_made_the_recommendations(support, panel):
+def test_the_meeting_must_be_a_meeting_of_the_body_that_made_the_recommendations(support_client, panel):
     elsewhere = MeetingFactory(body=BodyFactory())
-    response = support.post(reverse("source_create"), source_data(made_by=panel.pk, meeting=elsewhere.pk))
+    response = support_client.post(reverse("source_create"), source_data(made_by=panel.pk, meeting=elsewhere.pk))
     assert response.status_code == 400
     assert field_error(response, "meeting") == rules.MEETING_OF_ANOTHER_BODY
     assert not Source.objects.exists()
 
 
-def test_a_reference_already_used_is_refused(support, source):
-    response = support.post(reverse("source_create"), source_data(reference="CYP-2021", made_by=source.made_by_id))
+def test_a_reference_already_used_is_refused(support_client, source):
+    response = support_client.post(
+        reverse("source_create"), source_data(reference="CYP-2021", made_by=source.made_by_id)
+    )
     assert response.status_code == 400
     assert field_error(response, "reference") == "Another source already has this reference: enter a different one"
 
 
-def test_deleting_a_source_asks_first_then_deletes_it_with_its_recommendations(support, source, recommendation):
+def test_deleting_a_source_asks_first_then_deletes_it_with_its_recommendations(support_client, source, recommendation):
     plan = PlanFactory(title="APA action plan")
     plan.sources.add(source)
     url = reverse("source_delete", args=[source.pk])
-    content = support.get(url).content.decode()
+    content = support_client.get(url).content.decode()
     assert "Are you sure you want to delete this source?" in content
     assert "Its 1 recommendation and their responses will be deleted too." in content
     assert "APA action plan" in content
     assert Source.objects.filter(pk=source.pk).exists()
-    response = support.post(url)
+    response = support_client.post(url)
     assert response.status_code == 302 and response["Location"] == reverse("home")
     assert not Source.objects.filter(pk=source.pk).exists()
     assert not Recommendation.objects.filter(pk=recommendation.pk).exists()
     assert not plan.sources.exists()
 
 
-def test_a_source_whose_recommendations_have_actions_is_not_deleted(support, source, recommendation):
+def test_a_source_whose_recommendations_have_actions_is_not_deleted(support_client, source, recommendation):
     child = RecommendationFactory(source=source, parent=recommendation, position=2)
     ActionFactory(recommendation=child)
     url = reverse("source_delete", args=[source.pk])
-    content = support.get(url).content.decode()
+    content = support_client.get(url).content.decode()
     assert "You cannot delete this source" in content
     assert "because 1 action answers its recommendations" in content
     assert "Delete the source</button>" not in content
-    response = support.post(url)
+    response = support_client.post(url)
     assert response.status_code == 409
     assert "because 1 action answers its recommendations" in response.content.decode()
     assert Recommendation.objects.filter(source=source).count() == 2
@@ -387,23 +368,23 @@ def printed_order(source) -> list[str]:
     return [r.label for r in source.recommendations.order_by("position")]
 
 
-def test_a_recommendation_goes_at_the_end_of_the_source(support, source):
-    first = add(support, source, label="a)")
-    second = add(support, source, label="b)")
+def test_a_recommendation_goes_at_the_end_of_the_source(support_client, source):
+    first = add(support_client, source, label="a)")
+    second = add(support_client, source, label="b)")
     assert (first.position, second.position) == (1, 2)
     assert printed_order(source) == ["a)", "b)"]
 
 
-def test_a_sub_item_goes_after_the_last_part_of_its_parent(support, source):
-    a = add(support, source, label="a)")
-    b = add(support, source, label="b)")
-    c = add(support, source, label="c)")
-    add(support, source, label="i)", parent=a.pk)
-    a_ii = add(support, source, label="ii)", parent=a.pk)
-    add(support, source, label="x)", parent=a_ii.pk)
-    add(support, source, label="iii)", parent=a.pk)
-    add(support, source, label="i)", parent=c.pk)
-    add(support, source, label="d)")
+def test_a_sub_item_goes_after_the_last_part_of_its_parent(support_client, source):
+    a = add(support_client, source, label="a)")
+    b = add(support_client, source, label="b)")
+    c = add(support_client, source, label="c)")
+    add(support_client, source, label="i)", parent=a.pk)
+    a_ii = add(support_client, source, label="ii)", parent=a.pk)
+    add(support_client, source, label="x)", parent=a_ii.pk)
+    add(support_client, source, label="iii)", parent=a.pk)
+    add(support_client, source, label="i)", parent=c.pk)
+    add(support_client, source, label="d)")
     assert printed_order(source) == ["a)", "i)", "ii)", "x)", "iii)", "b)", "c)", "i)", "d)"]
     positions = list(source.recommendations.values_list("position", flat=True))
     assert len(set(positions)) == len(positions)
@@ -411,7 +392,9 @@ def test_a_sub_item_goes_after_the_last_part_of_its_parent(support, source):
     assert b.version == 1  # moved down, not edited: an open edit form of it still saves
 
 
-def test_adding_records_every_field_and_ignores_fields_the_form_does_not_declare(support, source, recommendation):
+def test_adding_records_every_field_and_ignores_fields_the_form_does_not_declare(
+    support_client, source, recommendation
+):
     lead = PersonFactory(name="Alison Alexander")
     elsewhere = SourceFactory()
     data = recommendation_data(
@@ -426,7 +409,7 @@ def test_adding_records_every_field_and_ignores_fields_the_form_does_not_declare
         id=4242,
         response_decision=ResponseDecision.REJECTED,
     )
-    response = support.post(reverse("recommendation_create", args=[source.pk]), data)
+    response = support_client.post(reverse("recommendation_create", args=[source.pk]), data)
     added = Recommendation.objects.get(label="b)")
     assert response["Location"] == f"{source.get_absolute_url()}#recommendation-{added.pk}"
     assert (added.source, added.position, added.version, added.response_decision) == (
@@ -444,9 +427,9 @@ def test_adding_records_every_field_and_ignores_fields_the_form_does_not_declare
     )
 
 
-def test_the_parent_must_be_a_recommendation_of_the_same_source(support, source):
+def test_the_parent_must_be_a_recommendation_of_the_same_source(support_client, source):
     elsewhere = RecommendationFactory()
-    response = support.post(
+    response = support_client.post(
         reverse("recommendation_create", args=[source.pk]), recommendation_data(parent=elsewhere.pk)
     )
     assert response.status_code == 400
@@ -454,15 +437,15 @@ def test_the_parent_must_be_a_recommendation_of_the_same_source(support, source)
     assert not source.recommendations.exists()
 
 
-def test_a_recommendation_cannot_become_part_of_its_own_part(support, source, recommendation):
+def test_a_recommendation_cannot_become_part_of_its_own_part(support_client, source, recommendation):
     part = RecommendationFactory(source=source, parent=recommendation, position=2, label="i)")
     url = reverse("recommendation_edit", args=[recommendation.pk])
-    content = support.get(url).content.decode()
+    content = support_client.get(url).content.decode()
     parent_select = re.search(r'<select name="parent".*?</select>', content, re.S).group(0)
     assert f'<option value="{part.pk}"' not in parent_select
     assert f'<option value="{recommendation.pk}"' not in parent_select
     for parent in [part, recommendation]:
-        response = support.post(url, recommendation_data(parent=parent.pk, opened_version=1))
+        response = support_client.post(url, recommendation_data(parent=parent.pk, opened_version=1))
         assert response.status_code == 400
         assert field_error(response, "parent") == "Choose a recommendation of this source from the list"
     recommendation.refresh_from_db()
@@ -481,14 +464,14 @@ def test_the_parent_rules_hold_in_the_service_too(source, recommendation):
     assert error.value.message_dict == {"parent": [rules.PARENT_IN_ANOTHER_SOURCE]}
 
 
-def test_editing_a_recommendation_saves_it(support, source, recommendation):
+def test_editing_a_recommendation_saves_it(support_client, source, recommendation):
     lead = PersonFactory()
     url = reverse("recommendation_edit", args=[recommendation.pk])
-    assert hidden_value(support.get(url), "opened_version") == "1"
+    assert hidden_value(support_client.get(url), "opened_version") == "1"
     data = recommendation_data(
         label="A)", group="Now", text="Improve it.", current_activity="Started.", lead=lead.pk, opened_version=1
     )
-    response = support.post(url, data)
+    response = support_client.post(url, data)
     assert response.status_code == 302 and response["Location"] == recommendation.get_absolute_url()
     recommendation.refresh_from_db()
     assert (recommendation.label, recommendation.group, recommendation.text, recommendation.lead) == (
@@ -500,29 +483,29 @@ def test_editing_a_recommendation_saves_it(support, source, recommendation):
     assert (recommendation.current_activity, recommendation.version, recommendation.position) == ("Started.", 2, 1)
 
 
-def test_giving_a_recommendation_a_new_parent_moves_it_with_its_parts(support, source):
-    a = add(support, source, label="a)")
-    b = add(support, source, label="b)")
-    add(support, source, label="i)", parent=b.pk)
-    add(support, source, label="c)")
-    add(support, source, label="i)", parent=a.pk)
+def test_giving_a_recommendation_a_new_parent_moves_it_with_its_parts(support_client, source):
+    a = add(support_client, source, label="a)")
+    b = add(support_client, source, label="b)")
+    add(support_client, source, label="i)", parent=b.pk)
+    add(support_client, source, label="c)")
+    add(support_client, source, label="i)", parent=a.pk)
     assert printed_order(source) == ["a)", "i)", "b)", "i)", "c)"]
     data = recommendation_data(label="ii)", text=b.text, parent=a.pk, opened_version=1)
-    assert support.post(reverse("recommendation_edit", args=[b.pk]), data).status_code == 302
+    assert support_client.post(reverse("recommendation_edit", args=[b.pk]), data).status_code == 302
     assert printed_order(source) == ["a)", "i)", "ii)", "i)", "c)"]
     b.refresh_from_db()
     assert b.parent == a and b.version == 2
     data = recommendation_data(label="e)", text=b.text, parent="", opened_version=2)
-    assert support.post(reverse("recommendation_edit", args=[b.pk]), data).status_code == 302
+    assert support_client.post(reverse("recommendation_edit", args=[b.pk]), data).status_code == 302
     assert printed_order(source) == ["a)", "i)", "c)", "e)", "i)"]
 
 
-def test_editing_ignores_fields_the_form_does_not_declare(support, source, recommendation):
+def test_editing_ignores_fields_the_form_does_not_declare(support_client, source, recommendation):
     elsewhere = SourceFactory()
     data = recommendation_data(
         text="Edited.", opened_version=1, version=99, source=elsewhere.pk, position=7, id=4242, response_text="X"
     )
-    assert support.post(reverse("recommendation_edit", args=[recommendation.pk]), data).status_code == 302
+    assert support_client.post(reverse("recommendation_edit", args=[recommendation.pk]), data).status_code == 302
     recommendation.refresh_from_db()
     assert (recommendation.text, recommendation.version, recommendation.source, recommendation.position) == (
         "Edited.",
@@ -533,36 +516,36 @@ def test_editing_ignores_fields_the_form_does_not_declare(support, source, recom
     assert recommendation.response_text == "" and not Recommendation.objects.filter(pk=4242).exists()
 
 
-def test_deleting_a_recommendation_asks_first_then_deletes_it_with_its_parts(support, source, recommendation):
+def test_deleting_a_recommendation_asks_first_then_deletes_it_with_its_parts(support_client, source, recommendation):
     part = RecommendationFactory(source=source, parent=recommendation, position=2)
     url = reverse("recommendation_delete", args=[recommendation.pk])
-    content = support.get(url).content.decode()
+    content = support_client.get(url).content.decode()
     assert "Are you sure you want to delete recommendation a)?" in content
     assert "so will its 1 part and their responses" in content
-    response = support.post(url)
+    response = support_client.post(url)
     assert response.status_code == 302 and response["Location"] == source.get_absolute_url()
     assert not Recommendation.objects.filter(pk__in=[recommendation.pk, part.pk]).exists()
 
 
-def test_a_recommendation_whose_part_has_actions_is_not_deleted(support, source, recommendation):
+def test_a_recommendation_whose_part_has_actions_is_not_deleted(support_client, source, recommendation):
     part = RecommendationFactory(source=source, parent=recommendation, position=2)
     ActionFactory(recommendation=part)
     ActionFactory(recommendation=part)
     url = reverse("recommendation_delete", args=[recommendation.pk])
-    assert "You cannot delete this recommendation" in support.get(url).content.decode()
-    response = support.post(url)
+    assert "You cannot delete this recommendation" in support_client.get(url).content.decode()
+    response = support_client.post(url)
     assert response.status_code == 409
     assert "because 2 actions answer it or its parts" in response.content.decode()
     assert Recommendation.objects.filter(pk__in=[recommendation.pk, part.pk]).count() == 2
     # the part itself is refused too
-    response = support.post(reverse("recommendation_delete", args=[part.pk]))
+    response = support_client.post(reverse("recommendation_delete", args=[part.pk]))
     assert response.status_code == 409 and "because 2 actions answer it." in response.content.decode()
 
 
 # --- The executive's response ------------------------------------------------------------
 
 
-def test_recording_a_response_saves_every_field(support, recommendation):
+def test_recording_a_response_saves_every_field(support_client, recommendation):
     cabinet = BodyFactory(name="Cabinet")
     data = response_data(
         response_decision=ResponseDecision.PARTIALLY_ACCEPTED,
@@ -574,7 +557,7 @@ def test_recording_a_response_saves_every_field(support, recommendation):
         text="Changed?",
         version=50,
     )
-    response = support.post(reverse("recommendation_response", args=[recommendation.pk]), data)
+    response = support_client.post(reverse("recommendation_response", args=[recommendation.pk]), data)
     assert response.status_code == 302 and response["Location"] == recommendation.get_absolute_url()
     recommendation.refresh_from_db()
     assert recommendation.response_decision == ResponseDecision.PARTIALLY_ACCEPTED
@@ -585,8 +568,8 @@ def test_recording_a_response_saves_every_field(support, recommendation):
     assert (recommendation.text, recommendation.version) == ("Improve the front door.", 2)
 
 
-def test_the_response_form_explains_the_rules_next_to_the_fields(support, recommendation):
-    content = support.get(reverse("recommendation_response", args=[recommendation.pk])).content.decode()
+def test_the_response_form_explains_the_rules_next_to_the_fields(support_client, recommendation):
+    content = support_client.get(reverse("recommendation_response", args=[recommendation.pk])).content.decode()
     assert "If the recommendation was rejected or only partially accepted, give the reasons." in content
     assert 'aria-describedby="id_response_text-hint"' in content
     assert "Leave blank while the decision is pending." in content
@@ -619,11 +602,11 @@ def test_the_response_form_explains_the_rules_next_to_the_fields(support, recomm
         ),
     ],
 )
-def test_response_rules_at_their_boundaries(support, recommendation, decision, text, date, errors):
+def test_response_rules_at_their_boundaries(support_client, recommendation, decision, text, date, errors):
     url = reverse("recommendation_response", args=[recommendation.pk])
     before = snapshot(Recommendation, recommendation.pk)
     data = response_data(response_decision=decision, response_text=text, response_date=date, opened_version=1)
-    response = support.post(url, data)
+    response = support_client.post(url, data)
     if not errors:
         assert response.status_code == 302
         recommendation.refresh_from_db()
@@ -688,8 +671,8 @@ def test_the_response_service_refuses_what_the_form_refuses(recommendation):
 def test_the_second_of_two_concurrent_edits_sees_the_first_and_loses_nothing(
     source, recommendation, name, first, second, field, yours, theirs
 ):
-    alice = signed_in(support_user("alice", "Alice Smith"))
-    bob = signed_in(support_user("bob", "Bob Jones"))
+    alice = signed_in(democratic_support("alice", "Alice Smith"))
+    bob = signed_in(democratic_support("bob", "Bob Jones"))
     url = reverse(name, args=[recommendation.pk])
     assert hidden_value(alice.get(url), "opened_version") == hidden_value(bob.get(url), "opened_version") == "1"
 
@@ -714,10 +697,10 @@ def test_the_second_of_two_concurrent_edits_sees_the_first_and_loses_nothing(
     assert getattr(recommendation, field) == yours and recommendation.version == 3
 
 
-def test_a_form_without_its_version_is_refused(support, recommendation):
+def test_a_form_without_its_version_is_refused(support_client, recommendation):
     url = reverse("recommendation_edit", args=[recommendation.pk])
     for version in ["", "abc", "0"]:
-        response = support.post(url, recommendation_data(text="Sneaky.", opened_version=version))
+        response = support_client.post(url, recommendation_data(text="Sneaky.", opened_version=version))
         assert response.status_code == 400
         assert "This form is out of date" in response.content.decode()
     recommendation.refresh_from_db()
@@ -798,14 +781,14 @@ def bad_input_cases():
 
 @pytest.mark.parametrize(("page", "field", "value", "message"), list(bad_input_cases()))
 def test_bad_input_gets_a_message_next_to_the_field_and_changes_nothing(
-    support, source, recommendation, page, field, value, message
+    support_client, source, recommendation, page, field, value, message
 ):
     url, data = edit_urls(source, recommendation)[page]
     before = (
         list(Source.objects.values().order_by("pk")),
         list(Recommendation.objects.values().order_by("pk")),
     )
-    response = support.post(url, {**data, field: value})
+    response = support_client.post(url, {**data, field: value})
     assert response.status_code == 400
     content = response.content.decode()
     assert field_error(response, field) == message
@@ -831,26 +814,26 @@ def test_bad_input_gets_a_message_next_to_the_field_and_changes_nothing(
         ("recommendation_response", "response_text"),
     ],
 )
-def test_html_is_stored_as_typed_and_shown_escaped(support, source, recommendation, page, field):
+def test_html_is_stored_as_typed_and_shown_escaped(support_client, source, recommendation, page, field):
     url, data = edit_urls(source, recommendation)[page]
     value = SCRIPT[: 30 if field == "label" else None]
-    response = support.post(url, {**data, field: value})
+    response = support_client.post(url, {**data, field: value})
     assert response.status_code == 302
     model = Source if page.startswith("source") else Recommendation
     saved = model.objects.filter(**{field: value})
     assert saved.exists()
     obj = saved.get()
-    content = support.get(obj.get_absolute_url()).content.decode()
+    content = support_client.get(obj.get_absolute_url()).content.decode()
     assert html.escape(value) in content
     pages = [obj.get_absolute_url()] + ([obj.source.get_absolute_url()] if model is Recommendation else [])
     for url_to_check in pages:
-        content = support.get(url_to_check).content.decode()
+        content = support_client.get(url_to_check).content.decode()
         assert "<script>alert(" not in content and "<b>bold</b>" not in content
 
 
-def test_the_edit_form_shows_html_escaped_in_its_fields(support, source):
+def test_the_edit_form_shows_html_escaped_in_its_fields(support_client, source):
     rec = RecommendationFactory(source=source, position=5, text=SCRIPT, label='"><b>')
-    content = support.get(reverse("recommendation_edit", args=[rec.pk])).content.decode()
+    content = support_client.get(reverse("recommendation_edit", args=[rec.pk])).content.decode()
     assert "<script>alert(" not in content and '"><b>' not in content
     assert html.escape(SCRIPT) in content
 
@@ -859,8 +842,8 @@ def test_the_edit_form_shows_html_escaped_in_its_fields(support, source):
 
 
 @pytest.mark.parametrize("page", PAGES)
-def test_a_post_without_the_csrf_token_is_refused(source, recommendation, page):
-    client = signed_in(support_user(), enforce_csrf_checks=True)
+def test_a_post_without_the_csrf_token_is_refused(support_user, source, recommendation, page):
+    client = signed_in(support_user, enforce_csrf_checks=True)
     url, data = edit_urls(source, recommendation)[page]
     before = (list(Source.objects.values().order_by("pk")), list(Recommendation.objects.values().order_by("pk")))
     assert client.post(url, data).status_code == 403
@@ -870,8 +853,8 @@ def test_a_post_without_the_csrf_token_is_refused(source, recommendation, page):
     assert after == before
 
 
-def test_a_post_with_the_csrf_token_from_the_form_is_accepted(source, recommendation):
-    client = signed_in(support_user(), enforce_csrf_checks=True)
+def test_a_post_with_the_csrf_token_from_the_form_is_accepted(support_user, source, recommendation):
+    client = signed_in(support_user, enforce_csrf_checks=True)
     url = reverse("recommendation_edit", args=[recommendation.pk])
     token = hidden_value(client.get(url), "csrfmiddlewaretoken")
     data = recommendation_data(text="With a token.", opened_version=1, csrfmiddlewaretoken=token)
@@ -881,8 +864,8 @@ def test_a_post_with_the_csrf_token_from_the_form_is_accepted(source, recommenda
 # --- Done when: the whole journey through the pages ------------------------------------------
 
 
-def test_democratic_support_record_a_source_its_recommendations_and_the_responses(panel):
-    client = signed_in(support_user())
+def test_democratic_support_record_a_source_its_recommendations_and_the_responses(panel, support_client):
+    client = support_client
     cabinet = BodyFactory(name="Cabinet")
     meeting = MeetingFactory(body=panel, date=datetime.date(2022, 3, 3))
 
