@@ -13,9 +13,10 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
 from actionplans.kernel.concurrency import EditConflict
+from actionplans.meetings.access import get_meeting_for_user
 from actionplans.plans.access import get_plan_for_user
 from actionplans.plans.models import Plan
-from partners.access import creation_access, viewer_for
+from partners.access import viewer_for
 from partners.models import Meeting
 from reports.models import CommitteePaper, PublishedPaper
 from reports.papers.drafting import paper_draft
@@ -29,8 +30,8 @@ PDF = "application/pdf"
 def _meeting_and_paper(request, pk: int):
     """The meeting, and its saved paper or else a draft from the data; managers only."""
     viewer = viewer_for(request)
-    meeting = get_object_or_404(Meeting.objects.select_related("body__organisation"), pk=pk)
-    creation_access(viewer).require("edit")
+    meeting, access = get_meeting_for_user(viewer, pk, Meeting.objects.select_related("body__organisation"))
+    access.require("edit")
     paper = CommitteePaper.objects.filter(meeting=meeting).first()
     if paper is None:
         paper = paper_draft(meeting, person=viewer.person)
