@@ -476,9 +476,11 @@ def test_saving_over_somebody_elses_change_is_refused_and_keeps_the_typing(world
     first = support_client.post(url, {**opened, "subject": "Their subject"})
     assert first.status_code == 302
     second = support_client.post(url, {**opened, "subject": "My subject"})
-    assert second.status_code == 400
+    assert second.status_code == 409  # as every form that loses an edit conflict
     content = second.content.decode()
     assert "Somebody else saved this paper" in content and 'value="My subject"' in content
+    their_changes = content[content.index('id="edit-conflict"') :]
+    assert "Subject" in their_changes and "Their subject" in their_changes  # what they changed, in words
     paper.refresh_from_db()
     assert paper.subject == "Their subject" and paper.version == 2
 

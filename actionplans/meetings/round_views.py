@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from actionplans.kernel import clock
 from actionplans.kernel.access import Access, get_or_404
 from actionplans.kernel.dates import DATE_INPUT_FORMATS
+from actionplans.kernel.forms import save_or_add_errors
 from actionplans.meetings import rounds
 from actionplans.meetings.access import get_meeting_for_user, meeting_access
 from actionplans.meetings.models import UpdateRound
@@ -71,19 +72,16 @@ def update_round_start(request, pk: int):
     today = clock.today()
     form = UpdateRoundForm(request.POST or None, meeting=meeting, today=today)
     if request.method == "POST" and form.is_valid():
-        try:
-            started = rounds.round_start(
-                meeting=meeting,
-                deadline=form.cleaned_data["deadline"],
-                message=form.cleaned_data["message"],
-                by=viewer.person,
-                today=today,
-            )
-        except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
+        started = save_or_add_errors(
+            form,
+            rounds.round_start,
+            meeting=meeting,
+            deadline=form.cleaned_data["deadline"],
+            message=form.cleaned_data["message"],
+            by=viewer.person,
+            today=today,
+        )
+        if started is not None:
             if not started.created:
                 messages.info(request, "Somebody else started the round for this meeting a moment ago.")
             else:

@@ -1,8 +1,9 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from actionplans.kernel.forms import save_or_add_errors
 from actionplans.plans import selectors, services
 from actionplans.plans.access import get_action_for_user, get_plan_for_user, readable_plans
 from actionplans.plans.models import Action, Plan
@@ -49,22 +50,18 @@ def progress_update_create(request, pk: int):
     form = ProgressUpdateForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.progress_update_record(
-                action=action,
-                author=viewer.person,
-                status=data["status"],
-                rag_value=data["rag"],
-                narrative=data["narrative"],
-                evidence_url=data["evidence_url"],
-                revised_target_date=data["revised_target_date"],
-                revision_reason=data["revision_reason"],
-            )
-        except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
+        if save_or_add_errors(
+            form,
+            services.progress_update_record,
+            action=action,
+            author=viewer.person,
+            status=data["status"],
+            rag_value=data["rag"],
+            narrative=data["narrative"],
+            evidence_url=data["evidence_url"],
+            revised_target_date=data["revised_target_date"],
+            revision_reason=data["revision_reason"],
+        ):
             messages.success(request, "Your progress update has been saved.")
             return redirect(action.plan.get_absolute_url() + f"#action-{action.pk}")
     return _action_page(request, action, access, update_form=form, status=400)

@@ -12,7 +12,7 @@ from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods, require_safe
 
-from actionplans.kernel.concurrency import EditConflict
+from actionplans.kernel.forms import form_status, save_or_show_conflict
 from actionplans.meetings.access import get_meeting_for_user
 from actionplans.plans.access import get_plan_for_user
 from actionplans.plans.models import Plan
@@ -46,12 +46,14 @@ def committee_paper(request, pk: int):
     form = CommitteePaperForm(request.POST or None, instance=paper)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            paper_save(paper=form.instance, expected_version=form.cleaned_data["opened_version"], by=viewer.person)
-        except EditConflict as error:
-            conflict = error
-            form.note_conflict(error)
-        else:
+        saved, conflict = save_or_show_conflict(
+            form,
+            paper_save,
+            paper=form.instance,
+            expected_version=form.cleaned_data["opened_version"],
+            by=viewer.person,
+        )
+        if saved is not None:
             messages.success(request, "The paper has been saved. Check the preview, then publish it.")
             return redirect("committee_paper", pk=meeting.pk)
     context = {
@@ -61,7 +63,7 @@ def committee_paper(request, pk: int):
         "conflict": conflict,
         "is_saved": paper.pk is not None,
     }
-    return render(request, "reports/papers/paper_form.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "reports/papers/paper_form.html", context, status=form_status(form, conflict))
 
 
 @require_http_methods(["GET", "POST"])
