@@ -21,8 +21,9 @@ from actionplans.plans.models import Plan
 from partners.models import Body
 from recommendations.models import SourceKind
 from reports.imports import headers
-from reports.imports.parse import cell_text, data_rows_below, propose
+from reports.imports.parse import data_rows_below, propose
 from reports.imports.services import ImportRefused, ImportSetup, import_plan, setup_errors
+from reports.spreadsheets import cell_text, header_words
 from reports.uploads import UploadRefused, read_upload
 
 
@@ -121,7 +122,7 @@ class Command(BaseCommand):
 
     def _mapping(self, header: list, changes: list[str]) -> list[str]:
         mapping = headers.propose_mapping(header)
-        texts = [headers.normalise(cell) for cell in header]
+        texts = [header_words(cell) for cell in header]
         for change in changes:
             column, _, field = change.partition("=")
             column, field = column.strip(), field.strip()
@@ -131,8 +132,8 @@ class Command(BaseCommand):
                 index = int(column) - 1
             elif column.isalpha() and len(column) <= 3 and column.isupper():
                 index = column_index_from_string(column) - 1
-            elif headers.normalise(column) in texts:
-                index = texts.index(headers.normalise(column))
+            elif header_words(column) in texts:
+                index = texts.index(header_words(column))
             else:
                 raise CommandError(f"“{column}” is not a column: give its letter, number or heading.")
             if not 0 <= index < len(mapping):
