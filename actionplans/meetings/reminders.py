@@ -2,7 +2,8 @@
 
 For every open action of an active plan, as at a day (clock.today() unless told):
 
-* due soon: target date between that day and TRACKER_REMINDER_DUE_SOON_DAYS later;
+* due soon: the rule of actionplans.plans.rag, with the reminders' own lead time,
+  TRACKER_REMINDER_DUE_SOON_DAYS (target date between that day and that many days later);
 * overdue: target date before that day (the rule of actionplans.plans.rag);
 * update due: newest update older than the reporting cycle (the rule of actionplans.plans.rag);
 
@@ -37,6 +38,7 @@ from actionplans.meetings.rounds import (
     send_claimed,
 )
 from actionplans.plans.models import Action, PlanStatus
+from actionplans.plans.rag import due_soon_condition, is_due_soon
 from partners.models import Person
 
 # The order of the sections of an e-mail.
@@ -95,12 +97,17 @@ class Due:
         return sum(batch.items for batch in self.batches)
 
 
-def _action_triggers(action: Action, *, on: datetime.date, soon: datetime.date) -> list[tuple[ReminderKind, str]]:
+def reminder_due_soon_days() -> int:
+    """How many days before its target date the reminders call an action due soon."""
+    return settings.TRACKER_REMINDER_DUE_SOON_DAYS
+
+
+def _action_triggers(action: Action, *, on: datetime.date) -> list[tuple[ReminderKind, str]]:
     """The triggers an open action (with_rag() as at `on`) fires, without the person."""
     fired = []
     if action.is_overdue:
         fired.append((ReminderKind.OVERDUE, f"overdue:{action.pk}:{action.target_date}"))
-    elif action.target_date and on <= action.target_date <= soon:
+    elif is_due_soon(action.target_date, on, is_complete=action.is_complete, days=reminder_due_soon_days()):
         fired.append((ReminderKind.DUE_SOON, f"due_soon:{action.pk}:{action.target_date}"))
     if action.is_update_due:
         last = timezone.localdate(action.last_update_at)
@@ -112,19 +119,19 @@ def reminders_due(*, on: datetime.date) -> Due:
     """Every trigger that has fired by `on` and not been sent, batched per person.
     Queries: 1 actions, 1 further responsible people, 1 rounds, a round_status for each round
     near its deadline, and 1 for each 500 keys already sent."""
-    soon = on + datetime.timedelta(days=settings.TRACKER_REMINDER_DUE_SOON_DAYS)
+    due_soon = due_soon_condition(on=on, days=reminder_due_soon_days())
     actions = (
         Action.objects.with_rag(on=on)
         .open()
         .filter(plan__status=PlanStatus.ACTIVE)
-        .filter(Q(is_overdue=True) | Q(target_date__gte=on, target_date__lte=soon) | Q(is_update_due=True))
+        .filter(Q(is_overdue=True) | due_soon | Q(is_update_due=True))
         .select_related("plan", "lead")
         .prefetch_related("supporting_officers")
         .order_by("plan__title", "position", "pk")
     )
     triggers: list[tuple[Person, Trigger]] = []
     for action in actions:
-        for kind, key in _action_triggers(action, on=on, soon=soon):
+        for kind, key in _action_triggers(action, on=on):
             for person in action.responsible_people:
                 triggers.append((person, Trigger(kind=kind, key=f"{key}:person:{person.pk}", actions=(action,))))
 
@@ -180,7 +187,7 @@ def _section(kind: ReminderKind, triggers: list[Trigger], *, on: datetime.date) 
         ReminderKind.OVERDUE: ("Overdue", "Past their target date and not complete:"),
         ReminderKind.DUE_SOON: (
             "Due soon",
-            f"Due within {settings.TRACKER_REMINDER_DUE_SOON_DAYS} days:",
+            f"Due within {reminder_due_soon_days()} days:",
         ),
         ReminderKind.UPDATE_DUE: (
             "Update due",

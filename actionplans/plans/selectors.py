@@ -178,8 +178,6 @@ def action_page(*, action_id: int) -> ActionPage:
 
 # --- My actions -----------------------------------------------------------------
 
-DUE_SOON_DAYS = 30
-
 
 @dataclass(frozen=True)
 class MyActionsPage:
@@ -188,18 +186,18 @@ class MyActionsPage:
     overdue: int
     due_soon: int
     needs_update: int
-    due_soon_days: int = DUE_SOON_DAYS
+    due_soon_days: int
 
 
 def my_actions_page(*, person) -> MyActionsPage:
-    """The person's open actions, most urgent first: overdue, due within 30 days, needing an
-    update, then the rest. Queries: 1 actions with RAG, plan and lead."""
+    """The person's open actions, most urgent first: overdue, due soon (rag.is_due_soon), needing
+    an update, then the rest. Queries: 1 actions with RAG, plan and lead."""
     on = clock.today()
     actions = list(
         Action.objects.responsible(person)
         .with_rag(on=on)
         .open()
-        .with_urgency(on=on, soon_days=DUE_SOON_DAYS)
+        .with_urgency(on=on)
         .select_related("plan", "lead", "recommendation")
         .order_by("urgency", "target_date", "plan__title", "position")
     )
@@ -209,4 +207,5 @@ def my_actions_page(*, person) -> MyActionsPage:
         overdue=sum(action.urgency == 0 for action in actions),
         due_soon=sum(action.urgency == 1 for action in actions),
         needs_update=sum(action.is_update_due or action.is_not_yet_reported for action in actions),
+        due_soon_days=rag.due_soon_days(),
     )
