@@ -179,6 +179,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CSRF_FAILURE_VIEW = "actionplans.errors.csrf_failure"
 
 LANGUAGE_CODE = "en-gb"
+# How dates are shown (the date filter, django.utils.formats.date_format): one definition.
+FORMAT_MODULE_PATH = ["actionplans.kernel.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True

@@ -124,7 +124,7 @@ def _in_words(instance: models.Model, field_name: str, value) -> str:
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(value, value))
     if isinstance(value, datetime.date):
-        return date_format(value, "j F Y")
+        return date_format(value)
     return str(value)
 
 

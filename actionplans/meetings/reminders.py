@@ -25,13 +25,13 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from actionplans.meetings.models import ReminderKind, SentReminder, UpdateRound
 from actionplans.meetings.rounds import (
     Claim,
     Sent,
     build_email,
-    day,
     email_item,
     mail_connection,
     round_status,
@@ -78,7 +78,7 @@ def describe(triggers: list[Trigger]) -> str:
         if not of_kind:
             continue
         if kind == ReminderKind.ROUND_DEADLINE:
-            parts += [f"updates needed by {day(trigger.update_round.deadline)}" for trigger in of_kind]
+            parts += [f"updates needed by {date_format(trigger.update_round.deadline)}" for trigger in of_kind]
         elif kind == ReminderKind.UPDATE_DUE:
             parts.append(f"{len(of_kind)} needing an update")
         else:
@@ -173,11 +173,11 @@ def _section(kind: ReminderKind, triggers: list[Trigger], *, on: datetime.date) 
     if kind == ReminderKind.ROUND_DEADLINE:
         sections = []
         for trigger in triggers:
-            update_round = trigger.update_round
+            update_round, meeting = trigger.update_round, trigger.update_round.meeting
             sections.append(
                 {
-                    "heading": f"Update needed for the {update_round.meeting.body}, {day(update_round.meeting.date)}",
-                    "intro": f"Democratic support asked for an update by {day(update_round.deadline)}. "
+                    "heading": f"Update needed for the {meeting.body}, {date_format(meeting.date)}",
+                    "intro": f"Democratic support asked for an update by {date_format(update_round.deadline)}. "
                     "Still waiting for:",
                     "items": [email_item(action, on=on) for action in trigger.actions],
                 }
@@ -209,7 +209,7 @@ def _batch_email(batch: Batch, won: list[Claim], *, on: datetime.date):
         person=batch.person,
         subject=f"Actions needing your attention: {describe(triggers)}",
         template="action_reminders",
-        context={"sections": sections, "on": day(on)},
+        context={"sections": sections, "on": date_format(on)},
     )
 
 

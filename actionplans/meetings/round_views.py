@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actionplans.kernel import clock
@@ -65,7 +66,7 @@ def update_round_start(request, pk: int):
     if existing is not None:
         messages.info(
             request,
-            f"The update round for this meeting was started on {rounds.day(timezone.localdate(existing.started_at))}. "
+            f"The update round for this meeting was started on {date_format(timezone.localdate(existing.started_at))}. "
             "A meeting has one round, so it was not started again and nobody was e-mailed.",
         )
         return redirect("update_round_detail", pk=existing.pk)

@@ -16,6 +16,7 @@ from dataclasses import asdict, dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from actionplans.kernel import clock
 from actionplans.plans.access import readable_actions, with_may_update
@@ -33,7 +34,6 @@ from reports.bulk_update.sheet import (
     parse_status,
     parse_version_marker,
 )
-from reports.exports.rows import long_date
 
 READY, PROBLEM, CONFLICT = "ready", "problem", "conflict"
 PREVIEW_MAX_AGE = datetime.timedelta(minutes=30)
@@ -238,7 +238,7 @@ def _changes_since(action: Action, marker: tuple[int, int], newest_id: int) -> l
         else:
             by = f" by {update.author}" if update.author else ""
             changes.append(
-                f"Another update was posted{by} on {long_date(timezone.localdate(update.reported_at))}, "
+                f"Another update was posted{by} on {date_format(timezone.localdate(update.reported_at))}, "
                 "after the sheet was downloaded."
             )
     if action.version != version:

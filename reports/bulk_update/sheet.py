@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Max
+from django.utils.formats import date_format
 
 from actionplans.kernel import clock
 from actionplans.plans.models import Action, ProgressUpdate
@@ -20,7 +21,7 @@ from actionplans.plans.rag import ActionStatus, Rag, rag_label
 from actionplans.plans.selectors import my_actions_page
 from partners.access import Viewer
 from partners.models import Person
-from reports.exports.rows import Column, Kind, Sheet, local_date, long_date, tracker_selection
+from reports.exports.rows import Column, Kind, Sheet, local_date, tracker_selection
 from reports.spreadsheets import cell_text, find_header_row, header_words, heading_positions, without_note
 
 STATUS_WORDS = tuple(str(label) for label in ActionStatus.labels)  # "Not started", …
@@ -116,7 +117,7 @@ def my_actions_update_sheet(person: Person) -> Sheet:
     actions = my_actions_page(person=person).actions
     return _update_sheet(
         actions,
-        title=f"Update sheet – open actions of {person.display_name} – as at {long_date(on)} – {INSTRUCTIONS}",
+        title=f"Update sheet – open actions of {person.display_name} – as at {date_format(on)} – {INSTRUCTIONS}",
         filename=f"update-sheet-my-actions-{on.isoformat()}",
     )
 

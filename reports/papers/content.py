@@ -135,7 +135,7 @@ def rag_appendix(meeting: Meeting, *, on: datetime.date) -> RagAppendix:
     overall = RagRow(
         "All actions", RagSummary.from_assessments(a for assessments in by_plan.values() for a in assessments)
     )
-    day = date_format(on, "j F Y")
+    day = date_format(on)
     rows = [overall, *plans] if len(plans) > 1 else [overall]
     chart = stacked_bar_chart(
         [Bar(label=row.label, values=row.values) for row in rows],
@@ -220,7 +220,7 @@ class PaperContent:
         meeting = self.meeting
         return (
             f"Agenda Item {self.paper.agenda_item or '–'}: {self.paper.subject} – "
-            f"{meeting.body.name}, {date_format(meeting.date, 'j F Y')}"
+            f"{meeting.body.name}, {date_format(meeting.date)}"
         )
 
     @property
@@ -248,7 +248,7 @@ def paper_content(paper: CommitteePaper, *, draft: bool = False) -> PaperContent
     """Everything the paper prints. Queries: the monitoring list's 6; with the RAG summary, 4
     more; with what changed since the last meeting, since_last_meeting's and 1 more."""
     meeting = paper.meeting
-    day = date_format(meeting.date, "j F Y")
+    day = date_format(meeting.date)
     is_scrutiny = meeting.body.kind == BodyKind.SCRUTINY_PANEL
     appendices = [
         Appendix(
@@ -269,9 +269,7 @@ def paper_content(paper: CommitteePaper, *, draft: bool = False) -> PaperContent
     if paper.include_rag_summary:
         on = min(meeting.date, clock.today())
         content.rag = rag_appendix(meeting, on=on)
-        appendices.append(
-            Appendix(len(appendices) + 1, f"RAG summary as at {date_format(on, 'j F Y')}", "appendix-rag")
-        )
+        appendices.append(Appendix(len(appendices) + 1, f"RAG summary as at {date_format(on)}", "appendix-rag"))
     if paper.include_since_last:
         content.since = since_appendix(meeting)
         appendices.append(

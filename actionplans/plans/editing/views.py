@@ -51,7 +51,7 @@ def _target_date_message(*, given, action: Action) -> str:
         return ""
     if action.target_date is None:
         return f"No date could be read from the target “{action.target_date_text}”, so the action has no target date."
-    return f"The target date was read from “{action.target_date_text}”: {date_format(action.target_date, 'j F Y')}."
+    return f"The target date was read from “{action.target_date_text}”: {date_format(action.target_date)}."
 
 
 # --- Plans ---------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import date_format
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from actionplans.plans.models import Plan
@@ -178,7 +179,7 @@ class Command(BaseCommand):
         if action.responsible:
             write(f"    Responsible: {'; '.join(_choice(choice) for choice in action.responsible)}")
         if action.target_text:
-            read = f"read as {action.target_date:%-d %B %Y}" if action.target_date else "no date can be read"
+            read = f"read as {date_format(action.target_date)}" if action.target_date else "no date can be read"
             write(f"    Target: {action.target_text} ({read})")
         if action.partner_choices:
             write(f"    Partners: {'; '.join(_choice(choice) for choice in action.partner_choices)}")
