@@ -11,8 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.db.models import Q, QuerySet
 
 from actionplans.kernel import clock
 from actionplans.plans import rag
@@ -108,10 +107,15 @@ class PlanPage:
     summary: RagSummary
 
 
-def plan_page(*, plan_id: int) -> PlanPage:
-    """Queries: 1 plan, 1 its sources, 1 recommendations, 1 actions with RAG, lead and
-    recommendation, 1 further responsible people with organisations, 1 partner organisations."""
-    plan = get_object_or_404(Plan.objects.select_related("owning_body", "lead__organisation"), pk=plan_id)
+def plans_for_page() -> QuerySet[Plan]:
+    """What the plan page and its progress report look a plan up in (through the access helper)."""
+    return Plan.objects.select_related("owning_body", "lead__organisation")
+
+
+def plan_page(*, plan: Plan) -> PlanPage:
+    """Queries (the plan, as plans_for_page() gives it, is looked up already): 1 its sources,
+    1 recommendations, 1 actions with RAG, lead and recommendation, 1 further responsible
+    people with organisations, 1 partner organisations."""
     sources = list(plan.sources.select_related("made_by").order_by("date", "title"))
     actions = list(plan.actions.for_plan_page())
     # The recommendations of the plan's sources, and any other its actions answer.
@@ -153,16 +157,20 @@ class ActionPage:
     comments: list[ActionComment]
 
 
-def action_page(*, action_id: int) -> ActionPage:
-    """Queries: 1 action with RAG, plan, recommendation and source, 1 further responsible
-    people with organisations, 1 partner organisations, 1 every update with its author, 1 target
-    date revisions, 1 comments."""
-    action = get_object_or_404(
+def actions_for_page() -> QuerySet[Action]:
+    """What the action page looks an action up in (through the access helper): with RAG, plan,
+    recommendation and source; 1 query, and 1 each for its further responsible people with
+    their organisations and its partner organisations."""
+    return (
         Action.objects.with_rag()
         .with_people()
-        .select_related("plan__owning_body", "recommendation__source", "recommendation__parent__parent"),
-        pk=action_id,
+        .select_related("plan__owning_body", "recommendation__source", "recommendation__parent__parent")
     )
+
+
+def action_page(*, action: Action) -> ActionPage:
+    """Queries (the action, as actions_for_page() gives it, is looked up already): 1 every
+    update with its author, 1 target date revisions, 1 comments."""
     updates = list(action.updates.newest_first())
     revisions = list(action.target_revisions.select_related("revised_by").order_by("revised_at", "pk"))
     comments = list(action.comments.select_related("author__organisation").order_by("created_at", "pk"))

@@ -19,7 +19,7 @@ from actionplans.kernel import clock
 from actionplans.meetings.lists import MonitoringList, end_of_day, monitoring_list
 from actionplans.meetings.since import SinceLastMeeting, actions_before_body, since_last_meeting
 from actionplans.plans import rag
-from actionplans.plans.models import Action, ProgressUpdate
+from actionplans.plans.models import Action, Plan, ProgressUpdate
 from actionplans.plans.selectors import RAG_KEYS, PlanPage, RagSummary, plan_page
 from actionplans.plans.timeline import load_histories
 from partners.models import BodyKind, Meeting, Person
@@ -329,11 +329,11 @@ def _people(action: Action, members) -> str:
     return "; ".join(shown) or "Not named"
 
 
-def plan_report(*, plan_id: int) -> PlanReport:
-    """The plan, its sources, its recommendations nested as printed with their actions, each
-    with its latest update and RAG. Queries: plan_page's 6, 1 latest updates, 1 which people
-    are members of bodies."""
-    page = plan_page(plan_id=plan_id)
+def plan_report(*, plan: Plan) -> PlanReport:
+    """The plan (as plans.selectors.plans_for_page() gives it), its sources, its recommendations
+    nested as printed with their actions, each with its latest update and RAG. Queries:
+    plan_page's 5, 1 latest updates, 1 which people are members of bodies."""
+    page = plan_page(plan=plan)
     actions = [a for section in page.sections for row in section.rows for a in row.actions] + page.unlinked_actions
     newest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-reported_at", "-pk").values("pk")[:1]
     latest = {

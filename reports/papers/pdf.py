@@ -23,6 +23,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from actionplans.plans.models import Plan
 from reports.models import CommitteePaper
 from reports.papers.content import paper_content, plan_report
 
@@ -91,13 +92,13 @@ def committee_paper_pdf(paper: CommitteePaper, *, draft: bool = False) -> bytes:
 # --- Plan reports ----------------------------------------------------------------------------------
 
 
-def plan_report_html(*, plan_id: int, contents: bool = False) -> str:
-    return _html("reports/papers/plan_report.html", doc=plan_report(plan_id=plan_id), contents=contents)
+def plan_report_html(*, plan: Plan, contents: bool = False) -> str:
+    return _html("reports/papers/plan_report.html", doc=plan_report(plan=plan), contents=contents)
 
 
-def plan_report_pdf(*, plan_id: int) -> bytes:
+def plan_report_pdf(*, plan: Plan) -> bytes:
     """The plan's progress report as a PDF: its sources, recommendations and actions."""
-    report = plan_report(plan_id=plan_id)
+    report = plan_report(plan=plan)
 
     def render_html(*, contents: bool) -> str:
         return _html("reports/papers/plan_report.html", doc=report, contents=contents)

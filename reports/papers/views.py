@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from actionplans.kernel.forms import form_status, save_or_show_conflict
 from actionplans.meetings.access import get_meeting_for_user
 from actionplans.plans.access import get_plan_for_user
-from actionplans.plans.models import Plan
+from actionplans.plans.selectors import plans_for_page
 from partners.access import viewer_for
 from partners.models import Meeting
 from reports.models import CommitteePaper, PublishedPaper
@@ -103,8 +103,8 @@ def published_paper_download(request, pk: int):
 
 @require_safe
 def plan_report_pdf_view(request, pk: int):
-    plan, _access = get_plan_for_user(viewer_for(request), Plan.objects.all(), pk)
-    content = plan_report_pdf(plan_id=plan.pk)
+    plan, _access = get_plan_for_user(viewer_for(request), plans_for_page(), pk)
+    content = plan_report_pdf(plan=plan)
     return _pdf_response(content, f"{slugify(plan.title)[:80]}-progress-report.pdf", attachment=True)
 
 
