@@ -183,6 +183,8 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 CSRF_FAILURE_VIEW = "actionplans.errors.csrf_failure"
 
 LANGUAGE_CODE = "en-gb"
+# How dates are shown (the date filter, django.utils.formats.date_format): one definition.
+FORMAT_MODULE_PATH = ["actionplans.kernel.formats"]
 TIME_ZONE = "Europe/London"
 USE_I18N = True
 USE_TZ = True
@@ -231,6 +233,9 @@ LOGGING = {
 # An open action with no progress update for longer than this many days is
 # flagged "update due" (see actionplans/rag.py).
 TRACKER_REPORTING_CYCLE_DAYS = env_int("TRACKER_REPORTING_CYCLE_DAYS", 90)
+# An open action is "due soon" (My actions) from this many days before its target date
+# (see actionplans/plans/rag.py).
+TRACKER_DUE_SOON_DAYS = env_int("TRACKER_DUE_SOON_DAYS", 30)
 # The executive's response to recommendations is due this many months after the report
 # (two, as the scrutiny regulations expect).
 TRACKER_RESPONSE_DUE_MONTHS = env_int("TRACKER_RESPONSE_DUE_MONTHS", 2)
@@ -248,9 +253,10 @@ TRACKER_SERVICE_NAME = env_str("TRACKER_SERVICE_NAME", "Partnership action plan 
 # The address people reach the tracker at, for the links in e-mails (the daily
 # reminders have no request to take it from).
 TRACKER_BASE_URL = env_str("TRACKER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-# Reminders (manage.py send_reminders): an open action is "due soon" this many days
-# before its target date; officers who have not yet updated for an update round are
-# reminded this many days before its deadline.
+# Reminders (manage.py send_reminders): officers are e-mailed that an open action is due
+# soon (the rule of actionplans/plans/rag.py, with this shorter lead time than the pages'
+# TRACKER_DUE_SOON_DAYS) this many days before its target date; officers who have not yet
+# updated for an update round are reminded this many days before its deadline.
 TRACKER_REMINDER_DUE_SOON_DAYS = env_int("TRACKER_REMINDER_DUE_SOON_DAYS", 14)
 TRACKER_ROUND_DEADLINE_REMINDER_DAYS = env_int("TRACKER_ROUND_DEADLINE_REMINDER_DAYS", 3)
 

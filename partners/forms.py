@@ -12,6 +12,7 @@ from itertools import groupby
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import F
+from django.utils.formats import date_format
 
 from actionplans.kernel.dates import DATE_INPUT_FORMATS
 from partners.models import (
@@ -327,5 +328,5 @@ class MeetingForm(forms.ModelForm):
         date = self.cleaned_data["date"]
         others = Meeting.objects.filter(body=self.body, date=date).exclude(pk=self.instance.pk)
         if others.exists():
-            raise forms.ValidationError(f"{self.body.name} already has a meeting on {date:%-d %B %Y}")
+            raise forms.ValidationError(f"{self.body.name} already has a meeting on {date_format(date)}")
         return date

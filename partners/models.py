@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from actionplans.kernel.audit import AuditedQuerySet
@@ -179,7 +180,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.body} – {self.date:%-d %B %Y}"
+        return f"{self.body} – {date_format(self.date)}"
 
     def get_absolute_url(self):
         return reverse("meeting_detail", args=[self.pk])

@@ -15,6 +15,7 @@ import datetime
 
 from django.conf import settings
 from django.urls import reverse
+from django.utils.formats import date_format
 
 from actionplans.kernel.access import get_or_404
 from actionplans.kernel.jobs import schedule
@@ -25,7 +26,7 @@ from actionplans.kernel.jobs.services import job_enqueue
 from actionplans.meetings.access import get_meeting_for_user
 from actionplans.meetings.models import UpdateRound
 from actionplans.meetings.reminders import reminders_due, reminders_send
-from actionplans.meetings.rounds import Sent, day, round_send_requests
+from actionplans.meetings.rounds import Sent, round_send_requests
 from partners.access import viewer_for
 
 ROUND_REQUESTS = "round_requests"
@@ -55,7 +56,7 @@ def round_requests_enqueue(*, update_round: UpdateRound, user) -> Job:
     meeting = update_round.meeting
     return job_enqueue(
         kind=ROUND_REQUESTS,
-        title=f"E-mail the officers for the update round: {meeting.body}, {day(meeting.date)}",
+        title=f"E-mail the officers for the update round: {meeting.body}, {date_format(meeting.date)}",
         user=user,
         parameters={"round": update_round.pk},
         key=round_requests_key(update_round),
@@ -99,7 +100,7 @@ def send_daily_reminders(run: JobRun) -> JobOutcome:
     if run.user is not None and not viewer_for(run.user).is_manager:  # tried again by somebody
         raise JobFailed("Only democratic support and administrators may send the daily reminders.")
     on = datetime.date.fromisoformat(run.parameters["date"])
-    run.progress(stage=f"Finding what is due as at {day(on)}")
+    run.progress(stage=f"Finding what is due as at {date_format(on)}")
     due = reminders_due(on=on)
 
     def progress(done: int, total: int) -> None:
@@ -111,7 +112,7 @@ def send_daily_reminders(run: JobRun) -> JobOutcome:
         raise JobFailed(_failed(emails))
     items = sum(batch.items for batch in due.batches if batch.person in emails.sent)
     skipped = f"; {len(due.without_email)} with no e-mail address skipped" if due.without_email else ""
-    return JobOutcome(summary=f"As at {day(on)}: sent {_emails(len(emails.sent))} ({items} items){skipped}.")
+    return JobOutcome(summary=f"As at {date_format(on)}: sent {_emails(len(emails.sent))} ({items} items){skipped}.")
 
 
 schedule.daily(DAILY_REMINDERS, title="Daily reminders", at=lambda: settings.TRACKER_REMINDERS_AT)

@@ -7,6 +7,7 @@ Registered with the core app through actionplans/models.py.
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from simple_history.models import HistoricalRecords
 
 from actionplans.kernel.audit import AuditedQuerySet
@@ -93,7 +94,7 @@ class UpdateRound(models.Model):
         ]
 
     def __str__(self):
-        return f"Update round for {self.meeting} (deadline {self.deadline:%-d %B %Y})"
+        return f"Update round for {self.meeting} (deadline {date_format(self.deadline)})"
 
 
 class ReminderKind(models.TextChoices):

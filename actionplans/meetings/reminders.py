@@ -2,7 +2,8 @@
 
 For every open action of an active plan, as at a day (clock.today() unless told):
 
-* due soon: target date between that day and TRACKER_REMINDER_DUE_SOON_DAYS later;
+* due soon: the rule of actionplans.plans.rag, with the reminders' own lead time,
+  TRACKER_REMINDER_DUE_SOON_DAYS (target date between that day and that many days later);
 * overdue: target date before that day (the rule of actionplans.plans.rag);
 * update due: newest update older than the reporting cycle (the rule of actionplans.plans.rag);
 
@@ -25,19 +26,20 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from actionplans.meetings.models import ReminderKind, SentReminder, UpdateRound
 from actionplans.meetings.rounds import (
     Claim,
     Sent,
     build_email,
-    day,
     email_item,
     mail_connection,
     round_status,
     send_claimed,
 )
 from actionplans.plans.models import Action, PlanStatus
+from actionplans.plans.rag import due_soon_condition, is_due_soon
 from partners.models import Person
 
 # The order of the sections of an e-mail.
@@ -77,7 +79,7 @@ def describe(triggers: list[Trigger]) -> str:
         if not of_kind:
             continue
         if kind == ReminderKind.ROUND_DEADLINE:
-            parts += [f"updates needed by {day(trigger.update_round.deadline)}" for trigger in of_kind]
+            parts += [f"updates needed by {date_format(trigger.update_round.deadline)}" for trigger in of_kind]
         elif kind == ReminderKind.UPDATE_DUE:
             parts.append(f"{len(of_kind)} needing an update")
         else:
@@ -96,12 +98,17 @@ class Due:
         return sum(batch.items for batch in self.batches)
 
 
-def _action_triggers(action: Action, *, on: datetime.date, soon: datetime.date) -> list[tuple[ReminderKind, str]]:
+def reminder_due_soon_days() -> int:
+    """How many days before its target date the reminders call an action due soon."""
+    return settings.TRACKER_REMINDER_DUE_SOON_DAYS
+
+
+def _action_triggers(action: Action, *, on: datetime.date) -> list[tuple[ReminderKind, str]]:
     """The triggers an open action (with_rag() as at `on`) fires, without the person."""
     fired = []
     if action.is_overdue:
         fired.append((ReminderKind.OVERDUE, f"overdue:{action.pk}:{action.target_date}"))
-    elif action.target_date and on <= action.target_date <= soon:
+    elif is_due_soon(action.target_date, on, is_complete=action.is_complete, days=reminder_due_soon_days()):
         fired.append((ReminderKind.DUE_SOON, f"due_soon:{action.pk}:{action.target_date}"))
     if action.is_update_due:
         last = timezone.localdate(action.last_update_at)
@@ -113,19 +120,19 @@ def reminders_due(*, on: datetime.date) -> Due:
     """Every trigger that has fired by `on` and not been sent, batched per person.
     Queries: 1 actions, 1 further responsible people, 1 rounds, a round_status for each round
     near its deadline, and 1 for each 500 keys already sent."""
-    soon = on + datetime.timedelta(days=settings.TRACKER_REMINDER_DUE_SOON_DAYS)
+    due_soon = due_soon_condition(on=on, days=reminder_due_soon_days())
     actions = (
         Action.objects.with_rag(on=on)
         .open()
         .filter(plan__status=PlanStatus.ACTIVE)
-        .filter(Q(is_overdue=True) | Q(target_date__gte=on, target_date__lte=soon) | Q(is_update_due=True))
+        .filter(Q(is_overdue=True) | due_soon | Q(is_update_due=True))
         .select_related("plan", "lead")
         .prefetch_related("supporting_officers")
         .order_by("plan__title", "position", "pk")
     )
     triggers: list[tuple[Person, Trigger]] = []
     for action in actions:
-        for kind, key in _action_triggers(action, on=on, soon=soon):
+        for kind, key in _action_triggers(action, on=on):
             for person in action.responsible_people:
                 triggers.append((person, Trigger(kind=kind, key=f"{key}:person:{person.pk}", actions=(action,))))
 
@@ -167,11 +174,11 @@ def _section(kind: ReminderKind, triggers: list[Trigger], *, on: datetime.date) 
     if kind == ReminderKind.ROUND_DEADLINE:
         sections = []
         for trigger in triggers:
-            update_round = trigger.update_round
+            update_round, meeting = trigger.update_round, trigger.update_round.meeting
             sections.append(
                 {
-                    "heading": f"Update needed for the {update_round.meeting.body}, {day(update_round.meeting.date)}",
-                    "intro": f"Democratic support asked for an update by {day(update_round.deadline)}. "
+                    "heading": f"Update needed for the {meeting.body}, {date_format(meeting.date)}",
+                    "intro": f"Democratic support asked for an update by {date_format(update_round.deadline)}. "
                     "Still waiting for:",
                     "items": [email_item(action, on=on) for action in trigger.actions],
                 }
@@ -181,7 +188,7 @@ def _section(kind: ReminderKind, triggers: list[Trigger], *, on: datetime.date) 
         ReminderKind.OVERDUE: ("Overdue", "Past their target date and not complete:"),
         ReminderKind.DUE_SOON: (
             "Due soon",
-            f"Due within {settings.TRACKER_REMINDER_DUE_SOON_DAYS} days:",
+            f"Due within {reminder_due_soon_days()} days:",
         ),
         ReminderKind.UPDATE_DUE: (
             "Update due",
@@ -203,7 +210,7 @@ def _batch_email(batch: Batch, won: list[Claim], *, on: datetime.date):
         person=batch.person,
         subject=f"Actions needing your attention: {describe(triggers)}",
         template="action_reminders",
-        context={"sections": sections, "on": day(on)},
+        context={"sections": sections, "on": date_format(on)},
     )
 
 

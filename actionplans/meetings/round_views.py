@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from actionplans.kernel import clock
 from actionplans.kernel.access import Access, get_or_404
 from actionplans.kernel.dates import DATE_INPUT_FORMATS
+from actionplans.kernel.forms import save_or_add_errors
 from actionplans.meetings import rounds
 from actionplans.meetings.access import get_meeting_for_user, meeting_access
 from actionplans.meetings.jobs import round_requests_enqueue, round_requests_job
@@ -65,26 +67,23 @@ def update_round_start(request, pk: int):
     if existing is not None:
         messages.info(
             request,
-            f"The update round for this meeting was started on {rounds.day(timezone.localdate(existing.started_at))}. "
+            f"The update round for this meeting was started on {date_format(timezone.localdate(existing.started_at))}. "
             "A meeting has one round, so it was not started again and nobody was e-mailed.",
         )
         return redirect("update_round_detail", pk=existing.pk)
     today = clock.today()
     form = UpdateRoundForm(request.POST or None, meeting=meeting, today=today)
     if request.method == "POST" and form.is_valid():
-        try:
-            started = rounds.round_create(
-                meeting=meeting,
-                deadline=form.cleaned_data["deadline"],
-                message=form.cleaned_data["message"],
-                by=viewer.person,
-                today=today,
-            )
-        except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
+        started = save_or_add_errors(
+            form,
+            rounds.round_create,
+            meeting=meeting,
+            deadline=form.cleaned_data["deadline"],
+            message=form.cleaned_data["message"],
+            by=viewer.person,
+            today=today,
+        )
+        if started is not None:
             if not started.created:
                 messages.info(request, "Somebody else started the round for this meeting a moment ago.")
             else:

@@ -26,7 +26,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, Exists, Max, OuterRef, Prefetch, Q, Value
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.dateformat import format as date_format
+from django.utils.formats import date_format
 
 from actionplans.kernel import clock
 from actionplans.meetings.lists import monitoring_list
@@ -39,11 +39,6 @@ logger = logging.getLogger(__name__)
 
 MESSAGE_MAX = 4000
 ROUND_EMAIL_KINDS = (ReminderKind.ROUND_REQUEST, ReminderKind.ROUND_REMINDER, ReminderKind.ROUND_DEADLINE)
-
-
-def day(value: datetime.date) -> str:
-    """A date as people write it: 4 November 2021."""
-    return date_format(value, "j F Y")
 
 
 # --- E-mails ----------------------------------------------------------------------
@@ -72,7 +67,7 @@ def absolute_url(path: str) -> str:
 def email_item(action: Action, *, on: datetime.date) -> EmailItem:
     """Needs the action's plan; reads the with_rag() annotations when present."""
     if action.target_date:
-        target = day(action.target_date)
+        target = date_format(action.target_date)
     else:
         target = action.target_date_text or "No target date"
     return EmailItem(
@@ -301,9 +296,9 @@ def round_status(update_round: UpdateRound, *, on: datetime.date | None = None) 
 def deadline_errors(*, meeting: Meeting, deadline: datetime.date, today: datetime.date) -> list[str]:
     errors = []
     if deadline < today:
-        errors.append(f"The deadline must be today ({day(today)}) or later")
+        errors.append(f"The deadline must be today ({date_format(today)}) or later")
     if deadline > meeting.date:
-        errors.append(f"The deadline must be on or before the day of the meeting, {day(meeting.date)}")
+        errors.append(f"The deadline must be on or before the day of the meeting, {date_format(meeting.date)}")
     return errors
 
 
@@ -324,15 +319,16 @@ def _round_email(*, officer: RoundOfficer, update_round: UpdateRound, items: lis
     meeting = update_round.meeting
     on = clock.today()
     subject_start = "Reminder: update" if template == "round_reminder" else "Update"
+    deadline, meeting_date = date_format(update_round.deadline), date_format(meeting.date)
     return build_email(
         person=officer.person,
-        subject=f"{subject_start} needed by {day(update_round.deadline)} for the {meeting.body}, {day(meeting.date)}",
+        subject=f"{subject_start} needed by {deadline} for the {meeting.body}, {meeting_date}",
         template=template,
         context={
             "update_round": update_round,
             "meeting": meeting,
-            "deadline": day(update_round.deadline),
-            "meeting_date": day(meeting.date),
+            "deadline": deadline,
+            "meeting_date": meeting_date,
             "items": [email_item(item.action, on=on) for item in items],
             "round_url": absolute_url(reverse("update_round_detail", args=[update_round.pk])),
         },

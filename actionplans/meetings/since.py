@@ -18,7 +18,6 @@ Sections:
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 from django.db.models import Q, QuerySet
@@ -69,11 +68,7 @@ class SinceLastMeeting:
     def since_label(self) -> str:
         if self.previous_meeting is None:
             return "since the tracker began (this is the body's first meeting in the tracker)"
-        return f"since the meeting of {date_format(self.previous_meeting.date, 'j F Y')}"
-
-
-def _day(value: datetime.date) -> str:
-    return date_format(value, "j M Y")
+        return f"since the meeting of {date_format(self.previous_meeting.date)}"
 
 
 def _severity(assessment: Assessment | None) -> int | None:
@@ -123,24 +118,27 @@ def since_last_meeting(meeting: Meeting, *, actions: QuerySet | None = None) -> 
         if updates := updates_by_action.get(pk):
             latest = updates[-1]
             count = f"{len(updates)} updates; latest" if len(updates) > 1 else "Update"
+            on = date_format(latest.reported_at, "SHORT_DATE_FORMAT")
             report.new_updates.append(
-                ChangeRow(action, f"{count} on {_day(latest.reported_at)}: {rag_label(latest.rag)}. {latest.narrative}")
+                ChangeRow(action, f"{count} on {on}: {rag_label(latest.rag)}. {latest.narrative}")
             )
         was, now = _severity(before), _severity(after)
         if was is not None and now is not None and was != now:
             row = ChangeRow(action, f"{rag_label(before.rag)} → {rag_label(after.rag)}")
             (report.moved_worse if now > was else report.moved_better).append(row)
         if after and after.is_overdue and not (before and before.is_overdue):
-            target = history.target_date_on(meeting.date)
-            report.newly_overdue.append(ChangeRow(action, f"Target date {_day(target)} has passed"))
+            target = date_format(history.target_date_on(meeting.date), "SHORT_DATE_FORMAT")
+            report.newly_overdue.append(ChangeRow(action, f"Target date {target} has passed"))
         if previous and _is_red_or_overdue(before) and _is_red_or_overdue(after):
             report.escalations.append(ChangeRow(action, f"{rag_label(after.rag)} at both meetings"))
     for revision in revisions.order_by("revised_at", "pk"):
-        previous_date = _day(revision.previous_date) if revision.previous_date else "no date"
+        previous_date = (
+            date_format(revision.previous_date, "SHORT_DATE_FORMAT") if revision.previous_date else "no date"
+        )
+        new_date = date_format(revision.new_date, "SHORT_DATE_FORMAT")
         report.targets_moved.append(
             ChangeRow(
-                in_view[revision.action_id],
-                f"Target moved from {previous_date} to {_day(revision.new_date)}: {revision.reason}",
+                in_view[revision.action_id], f"Target moved from {previous_date} to {new_date}: {revision.reason}"
             )
         )
     for item in monitoring_list(meeting).items:

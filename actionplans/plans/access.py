@@ -16,7 +16,7 @@ gets 403 from `require()`.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
 from actionplans.kernel.access import FULL, NO_ACCESS, READ_ONLY, Access, get_or_404
@@ -89,6 +89,28 @@ def action_access(viewer: Viewer, action) -> Access:
 def readable_actions(viewer: Viewer) -> QuerySet:
 
     return Action.objects.filter(plan__in=readable_plans(viewer))
+
+
+def updatable_actions(viewer: Viewer) -> QuerySet:
+    """The actions the viewer may post progress updates on, as one queryset: every action for
+    managers; for a person, the actions of the plans they lead and the actions they lead or
+    are a further responsible person for; none for a login with no person. The same answer
+    as action_access(viewer, action).update for each action."""
+    if viewer.is_manager:
+        return Action.objects.all()
+    person = viewer.person
+    if person is None:
+        return Action.objects.none()
+    condition = Q(plan__lead=person) | Q(lead=person) | Q(supporting_officers=person)
+    return Action.objects.filter(pk__in=Action.objects.filter(condition).values("pk"))
+
+
+def with_may_update(actions: QuerySet, viewer: Viewer) -> QuerySet:
+    """Annotate `may_update` (updatable_actions) on each action, in the same query however
+    many actions there are."""
+    if viewer.is_manager:
+        return actions.annotate(may_update=Value(True))
+    return actions.annotate(may_update=Exists(updatable_actions(viewer).filter(pk=OuterRef("pk"))))
 
 
 def get_action_for_user(viewer: Viewer, queryset: QuerySet, pk) -> tuple:

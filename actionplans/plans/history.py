@@ -373,9 +373,9 @@ def _format_value(value) -> str:
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return date_format(value, "j F Y, H:i")
+        return date_format(value, "DATETIME_FORMAT")
     if isinstance(value, datetime.date):
-        return date_format(value, "j F Y")
+        return date_format(value)
     if isinstance(value, datetime.time):
         return value.strftime("%H:%M")
     return str(value)

@@ -154,15 +154,13 @@ class ActionQuerySet(AuditedQuerySet):
         a join repeats an action once per link, and DISTINCT over every action costs a sort."""
         return self.filter(Q(lead=person) | Q(pk__in=supporting_action_ids(person)))
 
-    def with_urgency(self, *, on: datetime.date, soon_days: int = 30):
-        """Annotate `urgency`: 0 overdue, 1 due within `soon_days`, 2 needs an update
+    def with_urgency(self, *, on: datetime.date):
+        """Annotate `urgency`: 0 overdue, 1 due soon (rag.is_due_soon), 2 needs an update
         (update due or never reported), 3 the rest. Needs with_rag()."""
         return self.annotate(
             urgency=models.Case(
                 models.When(is_overdue=True, then=models.Value(0)),
-                models.When(
-                    target_date__gte=on, target_date__lte=on + datetime.timedelta(days=soon_days), then=models.Value(1)
-                ),
+                models.When(rag.due_soon_condition(on=on), then=models.Value(1)),
                 models.When(Q(is_update_due=True) | Q(is_not_yet_reported=True), then=models.Value(2)),
                 default=models.Value(3),
                 output_field=models.IntegerField(),

@@ -10,12 +10,18 @@ Blue = complete, Green = on track, Amber = at risk, Red = off track.
 * Separately, an open action whose newest update is older than the reporting
   cycle (settings.TRACKER_REPORTING_CYCLE_DAYS, default 90) is "update due";
   one never reported on is "not yet reported".
+* An open action is "due soon" from the day its target date is
+  settings.TRACKER_DUE_SOON_DAYS (default 30) away up to and including the
+  target date itself; once that has passed it is overdue instead. The daily
+  reminders apply the same rule with their own, shorter, lead time
+  (settings.TRACKER_REMINDER_DUE_SOON_DAYS).
 
 `assess()` applies the rules to one action in Python; `rag_annotations()` builds
 the same rules as database expressions so tables can filter, sort and count by
-them without loading rows. A test proves the two always agree. Both read the
-newest update from the action itself, where it is kept (see
-actionplans.plans.models.refresh_latest_updates and `manage.py check_latest_updates`).
+them without loading rows. A test proves the two always agree; likewise
+`is_due_soon()` and `due_soon_condition()`. Both read the newest update from the
+action itself, where it is kept (see actionplans.plans.models.refresh_latest_updates
+and `manage.py check_latest_updates`).
 """
 
 from __future__ import annotations
@@ -66,6 +72,33 @@ class ActionStatus(models.TextChoices):
 
 def reporting_cycle_days() -> int:
     return settings.TRACKER_REPORTING_CYCLE_DAYS
+
+
+def due_soon_days() -> int:
+    return settings.TRACKER_DUE_SOON_DAYS
+
+
+def is_due_soon(
+    target_date: datetime.date | None,
+    on: datetime.date | None = None,
+    *,
+    is_complete: bool = False,
+    days: int | None = None,
+) -> bool:
+    """Whether an action is due soon as at `on`: not complete, with a target date from `on`
+    (due today is not yet overdue) to `days` (default due_soon_days()) after it."""
+    if is_complete or target_date is None:
+        return False
+    on = on or clock.today()
+    days = due_soon_days() if days is None else days
+    return on <= target_date <= on + datetime.timedelta(days=days)
+
+
+def due_soon_condition(*, on: datetime.date | None = None, days: int | None = None) -> Q:
+    """is_due_soon() as a condition on an Action queryset with the with_rag() annotations."""
+    on = on or clock.today()
+    days = due_soon_days() if days is None else days
+    return Q(is_complete=False, target_date__gte=on, target_date__lte=on + datetime.timedelta(days=days))
 
 
 @dataclass(frozen=True)

@@ -11,8 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
-from django.shortcuts import get_object_or_404
+from django.db.models import Q, QuerySet
 
 from actionplans.kernel import clock
 from actionplans.kernel.urls import pk_url
@@ -109,13 +108,18 @@ class PlanPage:
     summary: RagSummary
 
 
-def plan_page(*, plan_id: int) -> PlanPage:
-    """Queries: 1 plan, 1 its sources, 1 recommendations, 1 actions with RAG, lead and
-    recommendation, 1 further responsible people with organisations, 1 partner organisations.
+def plans_for_page() -> QuerySet[Plan]:
+    """What the plan page and its progress report look a plan up in (through the access helper)."""
+    return Plan.objects.select_related("owning_body", "lead__organisation")
+
+
+def plan_page(*, plan: Plan) -> PlanPage:
+    """Queries (the plan, as plans_for_page() gives it, is looked up already): 1 its sources,
+    1 recommendations, 1 actions with RAG, lead and recommendation, 1 further responsible
+    people with organisations, 1 partner organisations.
 
     Each row's RAG is what the database worked out (Action.assessment() reads the with_rag()
     annotations), and its links (`url`) are built from one reverse() a kind."""
-    plan = get_object_or_404(Plan.objects.select_related("owning_body", "lead__organisation"), pk=plan_id)
     sources = list(plan.sources.select_related("made_by").order_by("date", "title"))
     actions = list(plan.actions.for_plan_page())
     # The recommendations of the plan's sources, and any other its actions answer.
@@ -171,16 +175,20 @@ class ActionPage:
     comments: list[ActionComment]
 
 
-def action_page(*, action_id: int) -> ActionPage:
-    """Queries: 1 action with RAG, plan, recommendation and source, 1 further responsible
-    people with organisations, 1 partner organisations, 1 every update with its author, 1 target
-    date revisions, 1 comments."""
-    action = get_object_or_404(
+def actions_for_page() -> QuerySet[Action]:
+    """What the action page looks an action up in (through the access helper): with RAG, plan,
+    recommendation and source; 1 query, and 1 each for its further responsible people with
+    their organisations and its partner organisations."""
+    return (
         Action.objects.with_rag()
         .with_people()
-        .select_related("plan__owning_body", "recommendation__source", "recommendation__parent__parent"),
-        pk=action_id,
+        .select_related("plan__owning_body", "recommendation__source", "recommendation__parent__parent")
     )
+
+
+def action_page(*, action: Action) -> ActionPage:
+    """Queries (the action, as actions_for_page() gives it, is looked up already): 1 every
+    update with its author, 1 target date revisions, 1 comments."""
     updates = list(action.updates.newest_first())
     revisions = list(action.target_revisions.select_related("revised_by").order_by("revised_at", "pk"))
     comments = list(action.comments.select_related("author__organisation").order_by("created_at", "pk"))
@@ -196,8 +204,6 @@ def action_page(*, action_id: int) -> ActionPage:
 
 # --- My actions -----------------------------------------------------------------
 
-DUE_SOON_DAYS = 30
-
 
 @dataclass(frozen=True)
 class MyActionsPage:
@@ -206,18 +212,18 @@ class MyActionsPage:
     overdue: int
     due_soon: int
     needs_update: int
-    due_soon_days: int = DUE_SOON_DAYS
+    due_soon_days: int
 
 
 def my_actions_page(*, person) -> MyActionsPage:
-    """The person's open actions, most urgent first: overdue, due within 30 days, needing an
-    update, then the rest. Queries: 1 actions with RAG, plan and lead."""
+    """The person's open actions, most urgent first: overdue, due soon (rag.is_due_soon), needing
+    an update, then the rest. Queries: 1 actions with RAG, plan and lead."""
     on = clock.today()
     actions = list(
         Action.objects.responsible(person)
         .with_rag(on=on)
         .open()
-        .with_urgency(on=on, soon_days=DUE_SOON_DAYS)
+        .with_urgency(on=on)
         .select_related("plan", "lead", "recommendation")
         .order_by("urgency", "target_date", "plan__title", "position")
     )
@@ -227,4 +233,5 @@ def my_actions_page(*, person) -> MyActionsPage:
         overdue=sum(action.urgency == 0 for action in actions),
         due_soon=sum(action.urgency == 1 for action in actions),
         needs_update=sum(action.is_update_due or action.is_not_yet_reported for action in actions),
+        due_soon_days=rag.due_soon_days(),
     )

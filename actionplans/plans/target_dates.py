@@ -108,34 +108,3 @@ def parse_target_date(text: str | None) -> datetime.date | None:
     if not dates:
         return None
     return max(dates)
-
-
-# --- Spreadsheet cells ------------------------------------------------------------------
-
-# Excel counts days from 30 December 1899 (its 1900 date system, leap-year bug included, gives
-# this epoch for every date after February 1900).
-EXCEL_EPOCH = datetime.date(1899, 12, 30)
-# Only serial numbers of plausible target dates (1 January 1980 to 31 December 2099) are read
-# as dates: a plain number such as 2010 in a target-date column is a year, not a day in 1905.
-EXCEL_SERIAL_RANGE = ((datetime.date(1980, 1, 1) - EXCEL_EPOCH).days, (datetime.date(2099, 12, 31) - EXCEL_EPOCH).days)
-
-
-def date_from_excel_serial(serial: int | float) -> datetime.date | None:
-    """The date an Excel serial number stands for, or None outside EXCEL_SERIAL_RANGE."""
-    if isinstance(serial, bool) or not EXCEL_SERIAL_RANGE[0] <= serial <= EXCEL_SERIAL_RANGE[1]:
-        return None
-    return EXCEL_EPOCH + datetime.timedelta(days=int(serial))
-
-
-def date_from_cell(value) -> datetime.date | None:
-    """The date a spreadsheet cell means: a date or datetime cell as it is (its day), a number
-    as an Excel serial date, text as printed (parse_target_date); None when none can be read."""
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, int | float):
-        return date_from_excel_serial(value)
-    if isinstance(value, str):
-        return parse_target_date(value)
-    return None

@@ -1,11 +1,12 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from actionplans.kernel.forms import save_or_add_errors
 from actionplans.plans import selectors, services
 from actionplans.plans.access import get_action_for_user, get_plan_for_user, readable_plans
-from actionplans.plans.models import Action, Plan
+from actionplans.plans.models import Action
 from actionplans.plans.progress_forms import CommentForm, ProgressUpdateForm
 from partners.access import viewer_for
 
@@ -19,15 +20,14 @@ def home(request):
 
 @require_safe
 def plan_detail(request, pk: int):
-    plan, access = get_plan_for_user(viewer_for(request), Plan.objects.all(), pk)
-    return render(
-        request, "actionplans/plan_detail.html", {"page": selectors.plan_page(plan_id=plan.pk), "access": access}
-    )
+    plan, access = get_plan_for_user(viewer_for(request), selectors.plans_for_page(), pk)
+    return render(request, "actionplans/plan_detail.html", {"page": selectors.plan_page(plan=plan), "access": access})
 
 
 def _action_page(request, action, access, *, update_form=None, comment_form=None, status=200):
+    """The action page; `action` as selectors.actions_for_page() gives it."""
     context = {
-        "page": selectors.action_page(action_id=action.pk),
+        "page": selectors.action_page(action=action),
         "access": access,
         "update_form": update_form or (ProgressUpdateForm() if access.update else None),
         "comment_form": comment_form or (CommentForm() if access.comment else None),
@@ -37,7 +37,7 @@ def _action_page(request, action, access, *, update_form=None, comment_form=None
 
 @require_safe
 def action_detail(request, pk: int):
-    action, access = get_action_for_user(viewer_for(request), Action.objects.select_related("plan"), pk)
+    action, access = get_action_for_user(viewer_for(request), selectors.actions_for_page(), pk)
     return _action_page(request, action, access)
 
 
@@ -49,25 +49,23 @@ def progress_update_create(request, pk: int):
     form = ProgressUpdateForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        try:
-            services.progress_update_record(
-                action=action,
-                author=viewer.person,
-                status=data["status"],
-                rag_value=data["rag"],
-                narrative=data["narrative"],
-                evidence_url=data["evidence_url"],
-                revised_target_date=data["revised_target_date"],
-                revision_reason=data["revision_reason"],
-            )
-        except ValidationError as error:
-            for field, field_errors in error.message_dict.items():
-                for message in field_errors:
-                    form.add_error(field if field in form.fields else None, message)
-        else:
+        if save_or_add_errors(
+            form,
+            services.progress_update_record,
+            action=action,
+            author=viewer.person,
+            status=data["status"],
+            rag_value=data["rag"],
+            narrative=data["narrative"],
+            evidence_url=data["evidence_url"],
+            revised_target_date=data["revised_target_date"],
+            revision_reason=data["revision_reason"],
+        ):
             messages.success(request, "Your progress update has been saved.")
             return redirect(action.plan.get_absolute_url() + f"#action-{action.pk}")
-    return _action_page(request, action, access, update_form=form, status=400)
+    # Refused: the page again, with the action as the page shows it (nothing was written).
+    page_action = selectors.actions_for_page().get(pk=action.pk)
+    return _action_page(request, page_action, access, update_form=form, status=400)
 
 
 @require_POST
@@ -82,7 +80,8 @@ def comment_create(request, pk: int):
         services.comment_add(action=action, author=viewer.person, text=form.cleaned_data["text"])
         messages.success(request, "Your comment has been added.")
         return redirect(action.get_absolute_url() + "#comments")
-    return _action_page(request, action, access, comment_form=form, status=400)
+    page_action = selectors.actions_for_page().get(pk=action.pk)
+    return _action_page(request, page_action, access, comment_form=form, status=400)
 
 
 @require_safe

@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Count
-from django.shortcuts import get_object_or_404
 
 from actionplans.plans.access import readable_plans, readable_sources
 from actionplans.plans.models import Action, Plan
@@ -38,11 +37,11 @@ class PersonPage:
     actions: list[Action]
 
 
-def person_page(*, person_id: int, viewer: Viewer) -> PersonPage:
-    """Queries: 1 person with organisation, 1 bodies they sit on, 1 their actions (as lead or
-    further responsible person) with RAG, plan and lead, of the plans the viewer may read
-    (for someone other than a manager, +1 the bodies the viewer sits on)."""
-    person = get_object_or_404(Person.objects.with_organisation(), pk=person_id)
+def person_page(*, person: Person, viewer: Viewer) -> PersonPage:
+    """Queries (the person, with their organisation, is looked up already): 1 bodies they sit
+    on, 1 their actions (as lead or further responsible person) with RAG, plan and lead, of
+    the plans the viewer may read (for someone other than a manager, +1 the bodies the viewer
+    sits on)."""
     memberships = list(person.memberships.select_related("body").order_by("body__name"))
     actions = list(
         Action.objects.for_person(person).filter(plan__in=readable_plans(viewer)).select_related("lead__organisation")
@@ -62,12 +61,11 @@ class BodyPage:
     sources: list[Source]
 
 
-def body_page(*, body_id: int, viewer: Viewer) -> BodyPage:
-    """Queries: 1 body with organisation, 1 members with organisations, 1 meetings,
-    1 plans it owns that the viewer may read, with their leads, 1 sources of recommendations
-    it made that the viewer may read (for someone other than a manager, +1 the bodies the
-    viewer sits on)."""
-    body = get_object_or_404(Body.objects.select_related("organisation"), pk=body_id)
+def body_page(*, body: Body, viewer: Viewer) -> BodyPage:
+    """Queries (the body, with its organisation, is looked up already): 1 members with
+    organisations, 1 meetings, 1 plans it owns that the viewer may read, with their leads,
+    1 sources of recommendations it made that the viewer may read (for someone other than a
+    manager, +1 the bodies the viewer sits on)."""
     plans = body.plans.filter(pk__in=readable_plans(viewer).values("pk"))
     return BodyPage(
         body=body,

@@ -42,14 +42,16 @@ def _form_page(request, form, **context):
 @require_safe
 def person_detail(request, pk: int):
     viewer, access = _access(request)
-    page = selectors.person_page(person_id=pk, viewer=viewer)
+    person = get_object_or_404(Person.objects.with_organisation(), pk=pk)
+    page = selectors.person_page(person=person, viewer=viewer)
     return render(request, "partners/person_detail.html", {"page": page, "access": access})
 
 
 @require_safe
 def body_detail(request, pk: int):
     viewer, access = _access(request)
-    page = selectors.body_page(body_id=pk, viewer=viewer)
+    body = get_object_or_404(Body.objects.select_related("organisation"), pk=pk)
+    page = selectors.body_page(body=body, viewer=viewer)
     return render(request, "partners/body_detail.html", {"page": page, "access": access})
 
 

@@ -1,17 +1,14 @@
-"""What the source and recommendation pages show, fetched in a fixed number of queries;
-what deleting would take with it; what somebody else changed while a form was open."""
+"""What the source and recommendation pages show, fetched in a fixed number of queries, and
+what deleting would take with it."""
 
 from __future__ import annotations
 
-import datetime
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from django.db.models import QuerySet
-from django.utils.formats import date_format
 
-from actionplans.kernel.concurrency import EditConflict
 from actionplans.plans.models import Action, Plan
 from recommendations import rules
 from recommendations.models import Recommendation, Source
@@ -171,55 +168,3 @@ def recommendation_deletion(*, recommendation: Recommendation) -> Deletion:
         recommendation_count=len(rules.subtree_ids(pairs, recommendation.pk)) - 1,
         plans=[],
     )
-
-
-# --- Edit conflicts -------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ChangedField:
-    label: str
-    was: str
-    now: str
-
-
-@dataclass(frozen=True)
-class ConflictSummary:
-    """What somebody else changed while the form was open, in words, to show beside the
-    person's own typing."""
-
-    changes: list[ChangedField]
-    changed_by: str
-    changed_at: datetime.datetime | None
-
-
-def conflict_summary(*, conflict: EditConflict, labels: Mapping[str, str] | None = None) -> ConflictSummary:
-    """`labels`: what the form calls each field, where it differs from the model's name for it."""
-    labels = labels or {}
-    current = conflict.current
-    changed_at = current.history.order_by("-history_date").values_list("history_date", flat=True).first()
-    changes = [
-        ChangedField(
-            label=labels.get(change.field, change.label),
-            was=_in_words(current, change.field, change.old),
-            now=_in_words(current, change.field, change.new),
-        )
-        for change in conflict.changes
-    ]
-    changed_by = conflict.changes[0].changed_by if conflict.changes else "someone else"
-    return ConflictSummary(changes=changes, changed_by=changed_by, changed_at=changed_at)
-
-
-def _in_words(instance, field_name: str, value) -> str:
-    """A field's value as the pages show it: the name of a related object, the label of a choice."""
-    if value is None or value == "":
-        return "Blank"
-    model_field = instance._meta.get_field(field_name)
-    if model_field.is_relation:
-        related = model_field.related_model._default_manager.filter(pk=value).first()
-        return str(related) if related is not None else "Deleted since"
-    if model_field.choices:
-        return str(dict(model_field.flatchoices).get(value, value))
-    if isinstance(value, datetime.date):
-        return date_format(value, "j F Y")
-    return str(value)

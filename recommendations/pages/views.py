@@ -10,12 +10,10 @@ from __future__ import annotations
 from copy import copy
 
 from django.contrib import messages
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db.models import Model
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
-from actionplans.kernel.concurrency import EditConflict
+from actionplans.kernel.forms import form_status, save_or_add_errors, save_or_show_conflict
 from actionplans.plans.access import get_recommendation_for_user, get_source_for_user
 from partners.access import creation_access, viewer_for
 from recommendations import services
@@ -38,26 +36,10 @@ def _recommendation(request, pk: int, permission: str = "read"):
     return recommendation, access
 
 
-def _write(form, service, **values) -> tuple[Model | None, selectors.ConflictSummary | None]:
-    """Call the service and return what it saved. If it refuses, put its reasons on the form;
-    if somebody else saved first, say so on the form and return what they changed instead."""
-    try:
-        return service(**values), None
-    except ValidationError as error:
-        by_field = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
-        for field, field_errors in by_field.items():
-            for message in field_errors:
-                form.add_error(field if field in form.fields else None, message)
-        return None, None
-    except EditConflict as conflict:
-        form.note_conflict(conflict)
-        labels = {name: str(field.label).removesuffix(" (optional)") for name, field in form.fields.items()}
-        return None, selectors.conflict_summary(conflict=conflict, labels=labels)
-
-
 def _form_page(request, template: str, context: dict, *, form, conflict=None):
-    status = 409 if conflict else 400 if form.is_bound else 200
-    return render(request, template, {**context, "form": form, "conflict": conflict}, status=status)
+    return render(
+        request, template, {**context, "form": form, "conflict": conflict}, status=form_status(form, conflict)
+    )
 
 
 # --- Sources ------------------------------------------------------------------------
@@ -75,7 +57,7 @@ def source_create(request):
     creation_access(viewer_for(request)).require("edit")
     form = SourceForm(request.POST or None)
     if form.is_valid():
-        source, _ = _write(form, services.source_create, **form.cleaned_data)
+        source = save_or_add_errors(form, services.source_create, **form.cleaned_data)
         if source:
             messages.success(request, "The source has been added. Now add its recommendations.")
             return redirect(source)
@@ -88,8 +70,7 @@ def source_edit(request, pk: int):
     context = {"source": copy(source)}  # as saved: the form changes the source it is given
     form = SourceForm(request.POST or None, instance=source)
     if form.is_valid():
-        saved, _ = _write(form, services.source_update, source=source, **form.cleaned_data)
-        if saved:
+        if save_or_add_errors(form, services.source_update, source=source, **form.cleaned_data):
             messages.success(request, "The source has been saved.")
             return redirect(source)
     return _form_page(request, "recommendations/source_form.html", context, form=form)
@@ -127,7 +108,7 @@ def recommendation_create(request, pk: int):
     form = RecommendationForm(request.POST or None, source=source)
     if form.is_valid():
         values = {name: form.cleaned_data[name] for name in RECOMMENDATION_FIELDS}
-        recommendation, _ = _write(form, services.recommendation_create, source=source, **values)
+        recommendation = save_or_add_errors(form, services.recommendation_create, source=source, **values)
         if recommendation:
             messages.success(request, "The recommendation has been added.")
             return redirect(f"{source.get_absolute_url()}#recommendation-{recommendation.pk}")
@@ -143,7 +124,7 @@ def recommendation_edit(request, pk: int):
     if form.is_valid():
         values = {name: form.cleaned_data[name] for name in RECOMMENDATION_FIELDS}
         version = form.cleaned_data["opened_version"]
-        saved, conflict = _write(
+        saved, conflict = save_or_show_conflict(
             form, services.recommendation_update, recommendation=recommendation, expected_version=version, **values
         )
         if saved:
@@ -160,7 +141,7 @@ def recommendation_response(request, pk: int):
     conflict = None
     if form.is_valid():
         values = {name: form.cleaned_data[name] for name in RESPONSE_FIELDS}
-        saved, conflict = _write(
+        saved, conflict = save_or_show_conflict(
             form,
             services.recommendation_response_record,
             recommendation=recommendation,

@@ -16,9 +16,10 @@ from dataclasses import asdict, dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from actionplans.kernel import clock
-from actionplans.plans.access import action_access, readable_actions
+from actionplans.plans.access import readable_actions, with_may_update
 from actionplans.plans.models import Action, ProgressUpdate
 from actionplans.plans.progress_forms import NARRATIVE_MAX
 from actionplans.plans.rag import ActionStatus, Rag, rag_label
@@ -33,7 +34,6 @@ from reports.bulk_update.sheet import (
     parse_status,
     parse_version_marker,
 )
-from reports.exports.rows import long_date
 
 READY, PROBLEM, CONFLICT = "ready", "problem", "conflict"
 PREVIEW_MAX_AGE = datetime.timedelta(minutes=30)
@@ -143,15 +143,17 @@ def bulk_update_preview(
 ) -> Preview:
     """What posting each filled-in row would do. Nothing is written.
 
-    Queries: 1 the actions named, 1 their newest update ids, then for each row the queries of
-    action_access() (none for managers), and 1 for each conflict, to say who updated it."""
+    Queries: 1 the actions named, with whether the viewer may update each, 1 their newest
+    update ids, and 1 for each conflict, to say who updated it (for someone other than a
+    manager, +1 the bodies the viewer sits on)."""
     on = on or clock.today()
     filled = [row for row in sheet_rows if row.is_filled_in]
     ids = {action_id for row in filled if (action_id := _action_id(row.action_id))}
-    actions = readable_actions(viewer).filter(pk__in=ids).with_rag(on=on).select_related("plan").in_bulk()
+    actions = with_may_update(readable_actions(viewer).filter(pk__in=ids), viewer)
+    actions = actions.with_rag(on=on).select_related("plan").in_bulk()
     newest = newest_update_ids(actions)
     seen: dict[int, int] = {}
-    rows = [_preview_row(viewer, row, actions, newest, seen, on) for row in filled]
+    rows = [_preview_row(row, actions, newest, seen, on) for row in filled]
     return Preview(
         token=secrets.token_urlsafe(24),
         user_id=user_id,
@@ -161,7 +163,7 @@ def bulk_update_preview(
     )
 
 
-def _preview_row(viewer, sheet_row: SheetRow, actions, newest, seen, on) -> PreviewRow:
+def _preview_row(sheet_row: SheetRow, actions, newest, seen, on) -> PreviewRow:
     row = PreviewRow(
         number=sheet_row.number,
         outcome=PROBLEM,
@@ -189,7 +191,7 @@ def _preview_row(viewer, sheet_row: SheetRow, actions, newest, seen, on) -> Prev
         row.messages.append(f"This action is also in row {seen[action_id]}: put its update in one row.")
         return row
     seen[action_id] = sheet_row.number
-    if not action_access(viewer, action).update:
+    if not action.may_update:
         row.messages.append("You may not post updates on this action.")
         return row
 
@@ -236,7 +238,7 @@ def _changes_since(action: Action, marker: tuple[int, int], newest_id: int) -> l
         else:
             by = f" by {update.author}" if update.author else ""
             changes.append(
-                f"Another update was posted{by} on {long_date(timezone.localdate(update.reported_at))}, "
+                f"Another update was posted{by} on {date_format(timezone.localdate(update.reported_at))}, "
                 "after the sheet was downloaded."
             )
     if action.version != version:
@@ -260,7 +262,7 @@ def bulk_update_apply(*, viewer: Viewer, preview: Preview, on: datetime.date | N
     with transaction.atomic():
         # Lock the actions, so nobody posts on them between this check and the writes.
         list(Action.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
-        actions = readable_actions(viewer).filter(pk__in=ids).select_related("plan").in_bulk()
+        actions = with_may_update(readable_actions(viewer).filter(pk__in=ids), viewer).select_related("plan").in_bulk()
         newest = newest_update_ids(ids)
         changed = [
             row
@@ -276,7 +278,7 @@ def bulk_update_apply(*, viewer: Viewer, preview: Preview, on: datetime.date | N
         updates = []
         for row in rows:
             action = actions[row.action_id]
-            if not action_access(viewer, action).update:
+            if not action.may_update:
                 raise PreviewStale(f"You may no longer post updates on {_rows([row])}, so nothing was posted.")
             try:
                 updates.append(

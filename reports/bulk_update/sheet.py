@@ -8,12 +8,12 @@ only the three columns to fill in are unlocked."""
 
 from __future__ import annotations
 
-import datetime
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.db.models import Max
+from django.utils.formats import date_format
 
 from actionplans.kernel import clock
 from actionplans.plans.models import Action, ProgressUpdate
@@ -21,7 +21,8 @@ from actionplans.plans.rag import ActionStatus, Rag, rag_label
 from actionplans.plans.selectors import my_actions_page
 from partners.access import Viewer
 from partners.models import Person
-from reports.exports.rows import Column, Kind, Sheet, local_date, long_date, tracker_selection
+from reports.exports.rows import Column, Kind, Sheet, local_date, tracker_selection
+from reports.spreadsheets import cell_text, find_header_row, header_words, heading_positions, without_note
 
 STATUS_WORDS = tuple(str(label) for label in ActionStatus.labels)  # "Not started", …
 RAG_WORDS = tuple(str(label) for label in Rag.labels)  # "Blue", …
@@ -116,7 +117,7 @@ def my_actions_update_sheet(person: Person) -> Sheet:
     actions = my_actions_page(person=person).actions
     return _update_sheet(
         actions,
-        title=f"Update sheet – open actions of {person.display_name} – as at {long_date(on)} – {INSTRUCTIONS}",
+        title=f"Update sheet – open actions of {person.display_name} – as at {date_format(on)} – {INSTRUCTIONS}",
         filename=f"update-sheet-my-actions-{on.isoformat()}",
     )
 
@@ -154,48 +155,29 @@ class SheetRow:
         return bool(self.new_status or self.new_rag or self.narrative)
 
 
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return str(value).replace("\r\n", "\n").strip()
-
-
-def _heading_key(value) -> str:
-    """ "Version (do not change)" -> "version"."""
-    return re.sub(r"\s*\(.*\)\s*$", "", _text(value)).strip().lower()
+def _heading_key(cell) -> str:
+    """ "Version (do not change)" -> "version", "Ref." -> "ref"."""
+    return header_words(without_note(cell))
 
 
 _KEYS_BY_HEADING = {_heading_key(column.heading): column.key for column in UPDATE_COLUMNS}
 _HEADINGS = {column.key: column.heading for column in UPDATE_COLUMNS}
 
 
-def _find_headings(rows: list[list]) -> tuple[int, dict[str, int]] | None:
-    """The index of the headings row (the first with an ‘Action ID’ cell), and where each
-    known column is in it."""
-    for index, cells in enumerate(rows[:HEADER_SEARCH_ROWS]):
-        positions: dict[str, int] = {}
-        for position, cell in enumerate(cells):
-            if key := _KEYS_BY_HEADING.get(_heading_key(cell)):
-                positions.setdefault(key, position)
-        if "action_id" in positions:
-            return index, positions
-    return None
+def _column_named(cell) -> str | None:
+    return _KEYS_BY_HEADING.get(_heading_key(cell))
 
 
 def read_update_sheet(rows: list[list]) -> list[SheetRow]:
     """The rows under the update sheet's headings (wherever its columns are), less empty ones.
     Raises SheetNotRecognised."""
-    found = _find_headings(rows)
-    if found is None:
+    header_index = find_header_row(rows, _column_named, scan=HEADER_SEARCH_ROWS, required=("action_id",))
+    if header_index is None:
         raise SheetNotRecognised(
             "This is not an update sheet from the tracker: it has no ‘Action ID’ column. "
             "Download an update sheet, fill it in and upload that."
         )
-    header_index, positions = found
+    positions = heading_positions(rows[header_index], _column_named)
     if missing := [_HEADINGS[key] for key in REQUIRED if key not in positions]:
         raise SheetNotRecognised(
             f"The update sheet is missing the column{'s' if len(missing) > 1 else ''} "
@@ -204,7 +186,7 @@ def read_update_sheet(rows: list[list]) -> list[SheetRow]:
 
     def cell(cells: list, key: str) -> str:
         position = positions[key]
-        return _text(cells[position]) if position < len(cells) else ""
+        return cell_text(cells[position]) if position < len(cells) else ""
 
     sheet_rows = []
     for index in range(header_index + 1, len(rows)):

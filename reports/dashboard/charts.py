@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from django.utils.formats import date_format
 from django.utils.safestring import SafeString
 
 from reports.charts import RAG_SERIES, Bar, Column, count_words, stacked_bar_chart, stacked_column_chart, summarise
@@ -26,7 +27,7 @@ def overall_chart(page: DashboardPage) -> SafeString:
     return stacked_bar_chart(
         [Bar(label=page.scope_title, values=values)],
         chart_id="chart-overall",
-        title=f"RAG of all actions as at {page.on:%-d %B %Y}",
+        title=f"RAG of all actions as at {date_format(page.on)}",
         description=_described(page.scope_title, values),
     )
 
@@ -35,7 +36,7 @@ def plans_chart(page: DashboardPage) -> SafeString:
     return stacked_bar_chart(
         [Bar(label=row.label, values=row.values) for row in page.by_plan],
         chart_id="chart-plans",
-        title=f"RAG of each plan's actions as at {page.on:%-d %B %Y}",
+        title=f"RAG of each plan's actions as at {date_format(page.on)}",
         description=" ".join(_described(row.label, row.values) for row in page.by_plan),
     )
 

@@ -58,7 +58,7 @@ class Period:
     @property
     def heading(self) -> str:
         """ "End of Q3 2021 (30 September 2021)", or "Q4 2021 so far (4 November 2021)"."""
-        day = date_format(self.end, "j F Y")
+        day = date_format(self.end)
         return f"{self.label} so far ({day})" if self.is_partial else f"End of {self.label} ({day})"
 
     @property
@@ -98,7 +98,7 @@ def month_periods(*, on: datetime.date, count: int = MONTHS_SHOWN) -> list[Perio
         calendar_end = _month_end(year, month)
         periods.append(
             Period(
-                label=date_format(calendar_end, "F Y"),
+                label=date_format(calendar_end, "YEAR_MONTH_FORMAT"),
                 short_label=date_format(calendar_end, "M"),
                 year=year,
                 calendar_end=calendar_end,

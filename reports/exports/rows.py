@@ -14,7 +14,8 @@ from enum import StrEnum
 
 from django.db.models import QuerySet
 from django.http import QueryDict
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 
 from actionplans.kernel import clock
@@ -69,10 +70,6 @@ class Sheet:
             yield [column.display(row[column.key]) for column in self.columns]
 
 
-def long_date(day: datetime.date) -> str:
-    return dateformat.format(day, "j F Y")
-
-
 # --- the tracker table ----------------------------------------------------------------
 
 
@@ -92,7 +89,7 @@ class TrackerSelection:
     def title(self, *, on: datetime.date) -> str:
         """E.g. "Tracker – RAG Red; lead ‘Sue Allan’ – as at 4 November 2021"."""
         everything = "every action in this plan" if self.plan else "every action you can see"
-        return " – ".join([self.view_name, "; ".join(self.described) or everything, f"as at {long_date(on)}"])
+        return " – ".join([self.view_name, "; ".join(self.described) or everything, f"as at {date_format(on)}"])
 
     def filename(self, stem: str, *, on: datetime.date) -> str:
         plan_part = f"-{slugify(self.plan.title)[:60].strip('-')}" if self.plan else ""

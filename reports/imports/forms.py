@@ -14,7 +14,8 @@ from partners.forms import PersonChoiceField, choose_from_list, too_long
 from partners.models import Body
 from recommendations.models import SourceKind
 from reports.imports import headers
-from reports.imports.parse import cell_text, data_rows_below
+from reports.imports.parse import data_rows_below
+from reports.spreadsheets import cell_text
 from reports.uploads import UploadRefused, max_bytes, read_pasted, read_upload
 
 PASTED_MAX = 2_000_000  # characters; Django refuses a form body much larger than this anyway

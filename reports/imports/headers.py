@@ -1,5 +1,6 @@
 """The importer's vocabulary, in one place: what each column can hold, the header words that
-say so, the status words, and finding the header row under a title block.
+say so, the status words, and finding the header row under a title block (with the words
+and cells of every spreadsheet read, in reports.spreadsheets).
 
 The header words are those of the papers we import (see fixtures/sources/): Southampton's
 inquiry ("Recommendation / Current Activity / Proposed Future Action / Responsible Officer /
@@ -13,10 +14,11 @@ words of other councils' plans.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from actionplans.plans.rag import ActionStatus, Rag
+from reports import spreadsheets
+from reports.spreadsheets import header_words
 
 IGNORE = "ignore"
 
@@ -48,17 +50,7 @@ FIELD_LABELS = {field.key: field.label for field in FIELDS}
 REQUIRED = ["action"]
 
 
-def normalise(header) -> str:
-    """Lower case, punctuation as spaces, single spaces: "Success criteria/milestones" ->
-    "success criteria milestones", "Ref." -> "ref"."""
-    if header is None:
-        return ""
-    text = str(header).lower().replace("’", "'")
-    text = re.sub(r"[^a-z0-9#' ]+", " ", text)
-    return " ".join(text.split())
-
-
-# Whole headers, exactly as the papers print them (after normalise()).
+# Whole headers, exactly as the papers print them (as header_words() gives them).
 EXACT = {
     # 000: Southampton's Children's APA Scrutiny Inquiry and the Cabinet's response
     "recommendation": "recommendation",
@@ -124,7 +116,7 @@ HEADER_SCAN_ROWS = 20
 
 def propose_field(header) -> str:
     """The field a column with this header most likely holds, or IGNORE."""
-    text = normalise(header)
+    text = header_words(header)
     if not text or len(text) > HEADER_MAX_LENGTH:
         return IGNORE
     if text in EXACT:
@@ -148,21 +140,20 @@ def propose_mapping(header_cells: list) -> list[str]:
     return mapping
 
 
-def header_score(row: list) -> int:
-    """How many different fields the row's cells name."""
-    return len({propose_field(cell) for cell in row if isinstance(cell, str)} - {IGNORE})
+def _field_named(cell) -> str | None:
+    """The field a heading cell names, if it is text that names one."""
+    if not isinstance(cell, str):
+        return None
+    field = propose_field(cell)
+    return None if field == IGNORE else field
 
 
 def find_header_row(rows: list[list], *, scan: int = HEADER_SCAN_ROWS) -> int:
     """The index of the row, among the first `scan`, whose cells name the most fields (the
     first of equals); the first row with anything in it when none names two."""
-    best, best_score = None, 1
-    for index, row in enumerate(rows[:scan]):
-        score = header_score(row)
-        if score > best_score:
-            best, best_score = index, score
-    if best is not None:
-        return best
+    found = spreadsheets.find_header_row(rows, _field_named, scan=scan, at_least=2)
+    if found is not None:
+        return found
     return next((index for index, row in enumerate(rows) if any(cell is not None for cell in row)), 0)
 
 
@@ -222,7 +213,7 @@ def _first(words: list[tuple[str, tuple[str, ...]]], text: str) -> str | None:
 
 def read_status(printed: str) -> ReadStatus:
     """The progress update a printed status stands for."""
-    text = normalise(printed)
+    text = header_words(printed)
     if not text:
         return ReadStatus(None, None)
     status, rag = _first(STATUS_WORDS, text), RAG_LETTERS.get(text) or _first(RAG_WORDS, text)

@@ -21,7 +21,6 @@ import re
 from dataclasses import dataclass, field
 
 from actionplans.plans.models import Action, Plan
-from actionplans.plans.target_dates import date_from_cell
 from reports.imports import headers
 from reports.imports.people import (
     SKIP,
@@ -31,6 +30,7 @@ from reports.imports.people import (
     partners_in_cell,
     people_in_cell,
 )
+from reports.spreadsheets import cell_date, cell_text, header_words
 
 REFERENCE_MAX = Action._meta.get_field("reference").max_length
 TARGET_TEXT_MAX = Action._meta.get_field("target_date_text").max_length
@@ -39,19 +39,6 @@ GROUP_MAX = 200
 
 _LABELLED = re.compile(r"^(?:recommendation|rec)\.?\s*(\w{1,10})\s*[:.)–-]\s*(.+)$", re.IGNORECASE | re.DOTALL)
 _LEAD_LINE = re.compile(r"^(?:lead|lead officer|responsible officer)s?\s*:\s*(.+)$", re.IGNORECASE | re.DOTALL)
-
-
-def cell_text(value) -> str:
-    """A cell as the text a person would read in it."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime.datetime):
-        return f"{value:%d/%m/%Y %H:%M}"
-    if isinstance(value, datetime.date):
-        return f"{value:%d/%m/%Y}"
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value).strip()
 
 
 def split_label(text: str) -> tuple[str, str]:
@@ -228,14 +215,14 @@ class _Builder:
     # --- rows -------------------------------------------------------------------------------------
 
     def build(self) -> None:
-        header = [headers.normalise(cell) for cell in self.rows[self.header_row]]
+        header = [header_words(cell) for cell in self.rows[self.header_row]]
         pending: list[tuple[int, str]] = []  # heading rows waiting to learn what they are
         for index in range(self.header_row + 1, len(self.rows)):
             row, number = self.rows[index], index + 1
             filled = [value for value in row if value is not None]
             if not filled:
                 continue
-            if [headers.normalise(value) for value in row] == header:
+            if [header_words(value) for value in row] == header:
                 self.lines.append(Line(number, "skipped", text="The column headings again: passed by"))
                 continue
             if self.is_heading(row, filled):
@@ -320,7 +307,7 @@ class _Builder:
             self.references.setdefault(reference, number)
         target = self.cell(row, "target_date")
         action.target_text = cell_text(target)
-        action.target_date = date_from_cell(target)
+        action.target_date = cell_date(target)
         if len(action.target_text) > TARGET_TEXT_MAX:
             action.errors.append(f"The target date must be {TARGET_TEXT_MAX} characters or fewer")
         action.success_criteria = self.text(row, "success_criteria")

@@ -17,6 +17,8 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from django.utils.formats import date_format
+
 from actionplans.meetings.lists import ListItem, monitoring_list
 from actionplans.meetings.models import SignOffDecision
 from partners.models import BodyKind, Meeting
@@ -109,7 +111,7 @@ class Resolutions:
 
     @property
     def heading(self) -> tuple[str, str, str]:
-        return (self.body, f"Meeting held on {self.meeting_date:%-d %B %Y}", self.subject)
+        return (self.body, f"Meeting held on {date_format(self.meeting_date)}", self.subject)
 
     @property
     def lines(self) -> list[Line]:

@@ -1,23 +1,24 @@
 """The minutes extract of a meeting: a page to copy it from, and a Word download. Anyone who
-may read the meeting may read them (permissions.directory_access: everyone signed in)."""
+may read the meeting may read them (actionplans.meetings.access: everyone signed in)."""
 
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
-from partners.access import directory_access, viewer_for
+from actionplans.meetings.access import get_meeting_for_user
+from partners.access import viewer_for
 from partners.models import Meeting
 from reports.minutes.resolutions import resolutions
 from reports.minutes.word import CONTENT_TYPE, minutes_document
 
 
 def _meeting_for(request, pk: int) -> Meeting:
-    directory_access(viewer_for(request)).require("read")
-    return get_object_or_404(Meeting.objects.select_related("body"), pk=pk)
+    meeting, _access = get_meeting_for_user(viewer_for(request), pk)
+    return meeting
 
 
 @require_safe

@@ -19,7 +19,7 @@ from actionplans.kernel import clock
 from actionplans.meetings.lists import MonitoringList, end_of_day, monitoring_list
 from actionplans.meetings.since import SinceLastMeeting, actions_before_body, since_last_meeting
 from actionplans.plans import rag
-from actionplans.plans.models import Action, ProgressUpdate
+from actionplans.plans.models import Action, Plan, ProgressUpdate
 from actionplans.plans.selectors import RAG_KEYS, PlanPage, RagSummary, plan_page
 from actionplans.plans.timeline import load_histories
 from partners.models import BodyKind, Meeting, Person
@@ -135,7 +135,7 @@ def rag_appendix(meeting: Meeting, *, on: datetime.date) -> RagAppendix:
     overall = RagRow(
         "All actions", RagSummary.from_assessments(a for assessments in by_plan.values() for a in assessments)
     )
-    day = date_format(on, "j F Y")
+    day = date_format(on)
     rows = [overall, *plans] if len(plans) > 1 else [overall]
     chart = stacked_bar_chart(
         [Bar(label=row.label, values=row.values) for row in rows],
@@ -220,7 +220,7 @@ class PaperContent:
         meeting = self.meeting
         return (
             f"Agenda Item {self.paper.agenda_item or '–'}: {self.paper.subject} – "
-            f"{meeting.body.name}, {date_format(meeting.date, 'j F Y')}"
+            f"{meeting.body.name}, {date_format(meeting.date)}"
         )
 
     @property
@@ -248,7 +248,7 @@ def paper_content(paper: CommitteePaper, *, draft: bool = False) -> PaperContent
     """Everything the paper prints. Queries: the monitoring list's 6; with the RAG summary, 4
     more; with what changed since the last meeting, since_last_meeting's and 1 more."""
     meeting = paper.meeting
-    day = date_format(meeting.date, "j F Y")
+    day = date_format(meeting.date)
     is_scrutiny = meeting.body.kind == BodyKind.SCRUTINY_PANEL
     appendices = [
         Appendix(
@@ -269,9 +269,7 @@ def paper_content(paper: CommitteePaper, *, draft: bool = False) -> PaperContent
     if paper.include_rag_summary:
         on = min(meeting.date, clock.today())
         content.rag = rag_appendix(meeting, on=on)
-        appendices.append(
-            Appendix(len(appendices) + 1, f"RAG summary as at {date_format(on, 'j F Y')}", "appendix-rag")
-        )
+        appendices.append(Appendix(len(appendices) + 1, f"RAG summary as at {date_format(on)}", "appendix-rag"))
     if paper.include_since_last:
         content.since = since_appendix(meeting)
         appendices.append(
@@ -331,11 +329,11 @@ def _people(action: Action, members) -> str:
     return "; ".join(shown) or "Not named"
 
 
-def plan_report(*, plan_id: int) -> PlanReport:
-    """The plan, its sources, its recommendations nested as printed with their actions, each
-    with its latest update and RAG. Queries: plan_page's 6, 1 latest updates, 1 which people
-    are members of bodies."""
-    page = plan_page(plan_id=plan_id)
+def plan_report(*, plan: Plan) -> PlanReport:
+    """The plan (as plans.selectors.plans_for_page() gives it), its sources, its recommendations
+    nested as printed with their actions, each with its latest update and RAG. Queries:
+    plan_page's 5, 1 latest updates, 1 which people are members of bodies."""
+    page = plan_page(plan=plan)
     actions = [a for section in page.sections for row in section.rows for a in row.actions] + page.unlinked_actions
     newest = ProgressUpdate.objects.filter(action=OuterRef("pk")).order_by("-reported_at", "-pk").values("pk")[:1]
     latest = {

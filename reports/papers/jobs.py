@@ -129,7 +129,7 @@ def plan_report_enqueue(*, plan: Plan, user) -> Job:
 @job(PLAN_REPORT)
 def plan_report(run: JobRun) -> JobOutcome:
     plan, _access = get_plan_for_user(viewer_for(run.require_user()), Plan.objects.all(), run.parameters["plan"])
-    content = plan_report_pdf(plan_id=plan.pk, progress=_progress(run))
+    content = plan_report_pdf(plan=plan, progress=_progress(run))
     return JobOutcome(
         summary=f"The progress report of {plan.title}.",
         content=content,

@@ -24,6 +24,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 
+from actionplans.plans.models import Plan
 from reports.models import CommitteePaper
 from reports.papers.content import paper_content, plan_report
 
@@ -108,14 +109,14 @@ def committee_paper_pdf(paper: CommitteePaper, *, draft: bool = False, progress:
 # --- Plan reports ----------------------------------------------------------------------------------
 
 
-def plan_report_html(*, plan_id: int, contents: bool = False) -> str:
-    return _html("reports/papers/plan_report.html", doc=plan_report(plan_id=plan_id), contents=contents)
+def plan_report_html(*, plan: Plan, contents: bool = False) -> str:
+    return _html("reports/papers/plan_report.html", doc=plan_report(plan=plan), contents=contents)
 
 
-def plan_report_pdf(*, plan_id: int, progress: Progress = no_progress) -> bytes:
+def plan_report_pdf(*, plan: Plan, progress: Progress = no_progress) -> bytes:
     """The plan's progress report as a PDF: its sources, recommendations and actions."""
     progress(0, STEPS, "Gathering the plan's recommendations and actions")
-    report = plan_report(plan_id=plan_id)
+    report = plan_report(plan=plan)
 
     def render_html(*, contents: bool) -> str:
         return _html("reports/papers/plan_report.html", doc=report, contents=contents)

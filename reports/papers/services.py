@@ -60,9 +60,7 @@ def paper_save(*, paper: CommitteePaper, expected_version: int, by: Person | Non
 
 def published_title(paper: CommitteePaper) -> str:
     meeting = paper.meeting
-    return (
-        f"{meeting.body.name}, {date_format(meeting.date, 'j F Y')}: Agenda Item {paper.agenda_item}, {paper.subject}"
-    )
+    return f"{meeting.body.name}, {date_format(meeting.date)}: Agenda Item {paper.agenda_item}, {paper.subject}"
 
 
 def paper_publish(*, paper: CommitteePaper, by: Person | None, progress: Progress = no_progress) -> PublishedPaper:

@@ -14,10 +14,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from actionplans.kernel.concurrency import EditConflict
+from actionplans.kernel.forms import form_status, save_or_show_conflict
+from actionplans.meetings.access import get_meeting_for_user
 from actionplans.plans.access import get_plan_for_user
-from actionplans.plans.models import Plan
-from partners.access import creation_access, viewer_for
+from actionplans.plans.selectors import plans_for_page
+from partners.access import viewer_for
 from partners.models import Meeting
 from reports.models import CommitteePaper, PublishedPaper
 from reports.papers.drafting import paper_draft
@@ -31,8 +32,8 @@ PDF = "application/pdf"
 def _meeting_and_paper(request, pk: int):
     """The meeting, and its saved paper or else a draft from the data; managers only."""
     viewer = viewer_for(request)
-    meeting = get_object_or_404(Meeting.objects.select_related("body__organisation"), pk=pk)
-    creation_access(viewer).require("edit")
+    meeting, access = get_meeting_for_user(viewer, pk, Meeting.objects.select_related("body__organisation"))
+    access.require("edit")
     paper = CommitteePaper.objects.filter(meeting=meeting).first()
     if paper is None:
         paper = paper_draft(meeting, person=viewer.person)
@@ -47,12 +48,14 @@ def committee_paper(request, pk: int):
     form = CommitteePaperForm(request.POST or None, instance=paper)
     conflict = None
     if request.method == "POST" and form.is_valid():
-        try:
-            paper_save(paper=form.instance, expected_version=form.cleaned_data["opened_version"], by=viewer.person)
-        except EditConflict as error:
-            conflict = error
-            form.note_conflict(error)
-        else:
+        saved, conflict = save_or_show_conflict(
+            form,
+            paper_save,
+            paper=form.instance,
+            expected_version=form.cleaned_data["opened_version"],
+            by=viewer.person,
+        )
+        if saved is not None:
             messages.success(request, "The paper has been saved. Check the preview, then publish it.")
             return redirect("committee_paper", pk=meeting.pk)
     context = {
@@ -62,7 +65,7 @@ def committee_paper(request, pk: int):
         "conflict": conflict,
         "is_saved": paper.pk is not None,
     }
-    return render(request, "reports/papers/paper_form.html", context, status=400 if request.method == "POST" else 200)
+    return render(request, "reports/papers/paper_form.html", context, status=form_status(form, conflict))
 
 
 @require_POST
@@ -104,7 +107,7 @@ def published_paper_download(request, pk: int):
 @require_POST
 def plan_report_pdf_view(request, pk: int):
     """The plan's progress report: a job makes the PDF; its page shows progress, then the download."""
-    plan, _access = get_plan_for_user(viewer_for(request), Plan.objects.all(), pk)
+    plan, _access = get_plan_for_user(viewer_for(request), plans_for_page(), pk)
     return redirect(plan_report_enqueue(plan=plan, user=request.user))
 
 

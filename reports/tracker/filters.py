@@ -7,12 +7,10 @@ person's page), and partner organisations are those partnering some action the v
 
 from __future__ import annotations
 
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
-from django.utils import dateformat
+from django.utils.formats import date_format
 
 from actionplans.plans.access import readable_plans
 from actionplans.plans.models import Action, Plan
@@ -169,10 +167,6 @@ def _choice_labels(field: forms.ChoiceField, values) -> str:
     return " or ".join(str(label) for value, label in field.choices if value in values)
 
 
-def _long_date(day: datetime.date) -> str:
-    return dateformat.format(day, "j F Y")
-
-
 def _describe(field: forms.Field, name: str, value) -> str:
     match name:
         case "q":
@@ -192,9 +186,9 @@ def _describe(field: forms.Field, name: str, value) -> str:
         case "body":
             return f"plan owned by ‘{value}’"
         case "target_from":
-            return f"target on or after {_long_date(value)}"
+            return f"target on or after {date_format(value)}"
         case "target_to":
-            return f"target on or before {_long_date(value)}"
+            return f"target on or before {date_format(value)}"
         case "decision":
             return f"response {_choice_labels(field, [value])}"
         case _:

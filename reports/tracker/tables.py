@@ -6,11 +6,11 @@ import django_tables2 as tables
 from django.db.models import F, QuerySet, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.template.defaultfilters import truncatewords
-from django.utils import dateformat, timezone
+from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 
 DESCRIPTION_WORDS = 20
-DATE_FORMAT = "j M Y"  # "1 Oct 2021": months shortened, as tables may
 # Each sortable column in words, for the table's caption.
 SORT_NAMES = {"plan": "plan", "lead": "lead", "target": "target date", "rag": "RAG", "last_update": "last update"}
 # Rows equal on the sorted column keep the order of the plans as printed.
@@ -94,7 +94,7 @@ class TrackerTable(tables.Table):
 
     def render_target(self, record):
         date = (
-            format_html('<span class="app-nowrap">{}</span>', dateformat.format(record.target_date, DATE_FORMAT))
+            format_html('<span class="app-nowrap">{}</span>', date_format(record.target_date, "SHORT_DATE_FORMAT"))
             if record.target_date
             else "No date"
         )
@@ -113,7 +113,7 @@ class TrackerTable(tables.Table):
         if not value:
             return "Never"
         return format_html(
-            '<span class="app-nowrap">{}</span>', dateformat.format(timezone.localtime(value), DATE_FORMAT)
+            '<span class="app-nowrap">{}</span>', date_format(timezone.localtime(value), "SHORT_DATE_FORMAT")
         )
 
     def render_flags(self, record):

@@ -457,6 +457,67 @@ def test_save_if_unchanged_refuses_a_stale_version_with_the_other_persons_change
     assert mine.version == 1
 
 
+def test_save_or_show_conflict_notes_the_conflict_and_says_what_changed_in_words(editor):
+    from django import forms
+
+    from actionplans.kernel.forms import OpenedVersionMixin, form_status, opened_version_field, save_or_show_conflict
+
+    class CurrentActivityForm(OpenedVersionMixin, forms.Form):
+        opened_version = opened_version_field()
+        current_activity = forms.CharField(label="What is being done now (optional)", required=False)
+
+    recommendation = RecommendationFactory(current_activity="Nothing yet.")
+    mine = Recommendation.objects.get(pk=recommendation.pk)
+    recommendation.current_activity = "A working group meets monthly."
+    with signed_in(editor):
+        save_if_unchanged(recommendation, expected_version=1, fields=["current_activity"])
+
+    form = CurrentActivityForm({"opened_version": "1", "current_activity": "My own typing."})
+    assert form.is_valid()
+    mine.current_activity = form.cleaned_data["current_activity"]
+    saved, conflict = save_or_show_conflict(
+        form, save_if_unchanged, instance=mine, expected_version=1, fields=["current_activity"]
+    )
+    assert saved is None and form_status(form, conflict) == 409
+    assert form.non_field_errors() == [CurrentActivityForm.conflict_message]
+    assert form.data["opened_version"] == 2  # submitting again saves over theirs, knowingly
+    assert (conflict.what, conflict.changed_by) == ("recommendation", "Emily Editor")
+    [change] = conflict.changes
+    assert (change.label, change.was, change.now) == (
+        "What is being done now",  # the form's label, not the model's
+        "Nothing yet.",
+        "A working group meets monthly.",
+    )
+
+
+def test_save_or_add_errors_puts_each_message_on_its_field_or_at_the_top():
+    from django import forms
+    from django.core.exceptions import ValidationError
+
+    from actionplans.kernel.forms import form_status, save_or_add_errors
+
+    class NameForm(forms.Form):
+        name = forms.CharField()
+
+    def refuse(**values):
+        raise ValidationError({"name": ["Taken"], "colour": ["Not a field of the form"]})
+
+    form = NameForm({"name": "Sue"})
+    assert form.is_valid()
+    assert save_or_add_errors(form, refuse, name="Sue") is None
+    assert form.errors == {"name": ["Taken"], "__all__": ["Not a field of the form"]}
+    assert form_status(form) == 400
+
+    def refuse_without_fields(**values):
+        raise ValidationError("Closed for the night")
+
+    form = NameForm({"name": "Sue"})
+    assert form.is_valid()
+    assert save_or_add_errors(form, refuse_without_fields) is None
+    assert form.non_field_errors() == ["Closed for the night"]
+    assert save_or_add_errors(NameForm({"name": "Sue"}), lambda **values: "saved") == "saved"
+
+
 # --- The change history on each object's page -------------------------------------------------------
 
 HTML = "<script>alert('x')</script> & more"

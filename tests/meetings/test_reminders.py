@@ -10,10 +10,10 @@ import pytest
 from django.core import mail
 from django.core.management import CommandError, call_command
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from actionplans.meetings.models import ReminderKind, SentReminder
 from actionplans.meetings.reminders import reminders_due, reminders_send
-from actionplans.meetings.rounds import day
 from actionplans.plans.models import PlanStatus
 from actionplans.plans.rag import ActionStatus, Rag
 from tests.factories import (
@@ -306,7 +306,7 @@ def test_officers_who_have_not_updated_are_reminded_as_a_round_deadline_nears(
     assert sent() == {(K.ROUND_DEADLINE, f"round_deadline:{update_round.pk}:person:{bob.pk}")}
     [message] = mail.outbox
     assert message.to == ["bob@example.org"]
-    assert message.subject == f"Actions needing your attention: updates needed by {day(ON + days(deadline))}"
+    assert message.subject == f"Actions needing your attention: updates needed by {date_format(ON + days(deadline))}"
     assert "Circulate attendance data" in message.body and "Engage with Oasis" not in message.body
     assert SentReminder.objects.get().update_round == update_round
     run()

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from actionplans.kernel.clock import today
 from actionplans.plans.models import Action
-from actionplans.plans.rag import ActionStatus, Rag, assess
+from actionplans.plans.rag import ActionStatus, Rag, assess, due_soon_condition, due_soon_days, is_due_soon
 from tests.factories import ActionFactory, ProgressUpdateFactory
 
 ON = datetime.date(2021, 11, 4)
@@ -89,6 +89,53 @@ class TestUpdateDue:
             on=ON,
         )
         assert result.is_update_due
+
+
+class TestDueSoon:
+    """Due soon: open, with a target date from today up to and including N days ahead."""
+
+    @pytest.mark.parametrize(
+        ("days_ahead", "expected"),
+        [
+            (30, True),  # exactly N days ahead
+            (31, False),  # N + 1
+            (1, True),
+            (0, True),  # due today: not yet overdue
+            (-1, False),  # overdue, not due soon
+        ],
+    )
+    def test_the_window_runs_from_today_to_n_days_ahead(self, days_ahead, expected):
+        assert is_due_soon(ON + datetime.timedelta(days=days_ahead), ON, days=30) is expected
+
+    def test_a_complete_action_is_never_due_soon(self):
+        assert not is_due_soon(ON, ON, is_complete=True, days=30)
+
+    def test_an_action_without_a_target_date_is_never_due_soon(self):
+        assert not is_due_soon(None, ON, days=30)
+
+    def test_n_comes_from_settings(self, settings):
+        settings.TRACKER_DUE_SOON_DAYS = 7
+        assert due_soon_days() == 7
+        assert is_due_soon(ON + datetime.timedelta(days=7), ON)
+        assert not is_due_soon(ON + datetime.timedelta(days=8), ON)
+
+    def test_the_default_is_thirty_days(self):
+        assert due_soon_days() == 30
+
+    @pytest.mark.django_db
+    def test_the_database_condition_agrees(self):
+        expected = {}
+        for days_ahead, complete in itertools.product([None, -1, 0, 1, 14, 15], [False, True]):
+            target = None if days_ahead is None else ON + datetime.timedelta(days=days_ahead)
+            action = ActionFactory(target_date=target)
+            if complete:
+                done = {"status": ActionStatus.COMPLETE, "rag": Rag.BLUE, "reported_at": at_noon(ON)}
+                ProgressUpdateFactory(action=action, **done)
+            expected[action.pk] = is_due_soon(target, ON, is_complete=complete, days=14)
+        annotated = Action.objects.with_rag(on=ON)
+        due = set(annotated.filter(due_soon_condition(on=ON, days=14)).values_list("pk", flat=True))
+        assert due == {pk for pk, is_due in expected.items() if is_due}
+        assert len(due) == 3  # due today, tomorrow and in exactly 14 days
 
 
 def test_today_is_the_as_at_date_when_set(settings):

@@ -361,14 +361,14 @@ BASE_QUERIES = 3
 def test_plan_page_query_count_does_not_grow_with_actions(logged_in_client, world, django_assert_num_queries):
     plan = world["plan"]
     add_actions(plan, 10, recommendation=world["later"])
-    # access check: the plan, the viewer's groups; then the plan, its sources, recommendations,
-    # actions with RAG, further people, partners; 10 for the change history of the plan and its
-    # actions (records, previous records and links of each, names of related objects)
-    with django_assert_num_queries(BASE_QUERIES + 18):
+    # access check: the plan with its body and lead, the viewer's groups; then its sources,
+    # recommendations, actions with RAG, further people, partners; 10 for the change history of
+    # the plan and its actions (records, previous records and links of each, names of related objects)
+    with django_assert_num_queries(BASE_QUERIES + 17):
         logged_in_client.get(plan.get_absolute_url())
     add_actions(plan, 90, recommendation=world["later"])
     add_actions(plan, 10)
-    with django_assert_num_queries(BASE_QUERIES + 18):
+    with django_assert_num_queries(BASE_QUERIES + 17):
         response = logged_in_client.get(plan.get_absolute_url())
     assert response.context["page"].summary.total == 113
 
@@ -466,10 +466,10 @@ def test_plan_page_shows_recommendations_of_a_source_the_plan_does_not_list(logg
 @pytest.mark.parametrize(
     ("page", "queries"),
     [
-        # access check: the action with its plan, the viewer's groups; then the action with RAG, plan,
-        # recommendation, source; further people; partners; updates; target revisions; comments;
-        # 9 for the change history of the action, its updates and comments
-        ("action", 17),
+        # access check: the action with RAG, plan, recommendation, source, its further people and
+        # partners, the viewer's groups; then updates; target revisions; comments; 9 for the change
+        # history of the action, its updates and comments
+        ("action", 16),
         # the viewer's groups, the source; its plans; recommendations; their actions with RAG;
         # 3 for its change history
         ("source", 8),

@@ -24,8 +24,18 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actionplans.kernel.jobs.models import Job, JobStatus
 from actionplans.meetings.models import UpdateRound
+from actionplans.plans.access import action_access, updatable_actions, with_may_update
+from actionplans.plans.models import Action
+from partners.access import Viewer
 from reports.models import PublishedPaper
-from tests.factories import ActionFactory, MeetingFactory, PlanFactory, RecommendationFactory, SourceFactory
+from tests.factories import (
+    ActionFactory,
+    MeetingFactory,
+    PlanFactory,
+    RecommendationFactory,
+    SourceFactory,
+    UserFactory,
+)
 from tests.worlds import ROLE_PEOPLE
 
 OK, LOGIN = "ok", "login"
@@ -293,7 +303,8 @@ def world(world, db):
         "meeting_edit": [meeting.pk],
         "password_reset_confirm": ["MQ", "set-password"],
     }
-    world.update(users=users, args=args)
+    people = {role: world[key] for role, key in ROLE_PEOPLE.items()}
+    world.update(users=users, args=args, people=people, plan=plan, action=action)
     return world
 
 
@@ -325,3 +336,66 @@ def test_each_role_gets_the_expected_response(world, name):
             if not matches(expected, actual, method):
                 failures.append(f"{role} {method} {url}: expected {expected}, got {actual}")
     assert not failures, "\n".join(failures)
+
+
+# --- Who may post updates on which actions: one queryset, and the per-action helper ---------
+
+
+@pytest.fixture
+def more_actions(world):
+    """Besides the officer's action: one the colleague supports (a further responsible person,
+    not the lead), one with nobody responsible, and a plan of the panel the lead does not lead."""
+    plan, people = world["plan"], world["people"]
+    supported = ActionFactory(plan=plan, lead=None)
+    supported.supporting_officers.add(people["colleague"])
+    unassigned = ActionFactory(plan=plan, lead=None)
+    other_plan = ActionFactory(plan=PlanFactory(owning_body=plan.owning_body), lead=None)
+    return {
+        "officer's": world["action"],
+        "supported": supported,
+        "unassigned": unassigned,
+        "other plan": other_plan,
+        "outsider's": Action.objects.get(lead=people["outsider"]),
+    }
+
+
+UPDATABLE = {
+    "officer": {"officer's"},  # leads it; only reads the rest of the plan
+    "colleague": {"supported"},  # a further responsible person may update, as the lead may
+    "panel": set(),  # reads and comments, never updates
+    "lead": {"officer's", "supported", "unassigned"},  # every action of the plan they lead, no other
+    "outsider": {"outsider's"},
+    "support": {"officer's", "supported", "unassigned", "other plan", "outsider's"},
+    "admin": {"officer's", "supported", "unassigned", "other plan", "outsider's"},
+}
+
+
+@pytest.mark.parametrize("role", sorted(UPDATABLE))
+def test_updatable_actions_for_each_role(world, more_actions, role):
+    viewer = Viewer(world["users"][role])
+    names = {action.pk: name for name, action in more_actions.items()}
+    assert {names[pk] for pk in updatable_actions(viewer).values_list("pk", flat=True)} == UPDATABLE[role]
+    annotated = with_may_update(Action.objects.all(), viewer)
+    assert {names[action.pk] for action in annotated if action.may_update} == UPDATABLE[role]
+
+
+def test_a_login_with_no_person_may_update_nothing(world, more_actions):
+    viewer = Viewer(UserFactory(username="nobody"))
+    assert not updatable_actions(viewer).exists()
+    assert not any(action.may_update for action in with_may_update(Action.objects.all(), viewer))
+
+
+def test_an_action_supported_by_several_people_is_listed_once(world, more_actions):
+    more_actions["supported"].supporting_officers.add(world["people"]["officer"], world["people"]["lead"])
+    viewer = Viewer(world["users"]["lead"])
+    assert updatable_actions(viewer).filter(pk=more_actions["supported"].pk).count() == 1
+
+
+@pytest.mark.parametrize("role", sorted(UPDATABLE))
+def test_action_access_agrees_with_updatable_actions(world, more_actions, role):
+    """The per-action helper (pages) and the queryset (bulk updates) give the same answer for
+    every action and role."""
+    viewer = Viewer(world["users"][role])
+    updatable = set(updatable_actions(viewer).values_list("pk", flat=True))
+    for action in Action.objects.select_related("plan"):
+        assert action_access(viewer, action).update == (action.pk in updatable), (role, action)

@@ -92,3 +92,21 @@ def test_a_malformed_as_at_date_is_refused():
     result = run_manage("check", env={"DEBUG": "true", "TRACKER_AS_AT": "4/11/21"})
     assert result.returncode != 0
     assert "TRACKER_AS_AT must be a date" in result.stderr
+
+
+def test_dates_are_shown_through_the_one_format_module():
+    """actionplans/kernel/formats: the date filter and date_format() show a date one way."""
+    import datetime
+
+    from django.template import Context, Template
+    from django.utils import timezone
+    from django.utils.formats import date_format
+
+    day = datetime.date(2021, 11, 4)
+    moment = timezone.make_aware(datetime.datetime(2021, 11, 4, 14, 30))
+    assert date_format(day) == "4 November 2021"
+    assert date_format(day, "SHORT_DATE_FORMAT") == "4 Nov 2021"
+    assert date_format(day, "YEAR_MONTH_FORMAT") == "November 2021"
+    template = Template('{{ day|date }}|{{ day|date:"SHORT_DATE_FORMAT" }}|{{ moment|date:"DATETIME_FORMAT" }}')
+    shown = template.render(Context({"day": day, "moment": moment}))
+    assert shown == "4 November 2021|4 Nov 2021|4 November 2021, 14:30"

@@ -13,6 +13,7 @@ from django.test import Client
 from django.urls import reverse
 
 from actionplans.kernel.concurrency import EditConflict
+from actionplans.kernel.forms import conflict_summary
 from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from recommendations import rules, services
 from recommendations.forms import CONFLICT, REAL_DATE
@@ -721,8 +722,6 @@ def test_the_conflict_lists_related_objects_and_choices_in_words(recommendation)
         services.recommendation_response_record(
             recommendation=stale, expected_version=1, decision=ResponseDecision.NOTED
         )
-    from recommendations.pages.selectors import conflict_summary
-
     summary = conflict_summary(conflict=conflict.value)
     rows = {change.label: (change.was, change.now) for change in summary.changes}
     assert rows["Response decision"] == ("Decision pending", "Accepted")

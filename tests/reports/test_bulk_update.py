@@ -12,15 +12,25 @@ import io
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from actionplans.plans.models import Action, ProgressUpdate
 from actionplans.plans.rag import ActionStatus, Rag
+from partners.access import Viewer
 from reports.bulk_update import views
-from reports.bulk_update.services import PREVIEW_MAX_AGE
-from reports.bulk_update.sheet import UPDATE_COLUMNS, parse_rag, parse_status, read_update_sheet
+from reports.bulk_update.services import PREVIEW_MAX_AGE, bulk_update_apply, bulk_update_preview
+from reports.bulk_update.sheet import (
+    UPDATE_COLUMNS,
+    SheetRow,
+    parse_rag,
+    parse_status,
+    read_update_sheet,
+    version_marker,
+)
 from reports.uploads import read_upload
 from tests.factories import (
     ActionFactory,
@@ -600,6 +610,54 @@ def test_the_upload_and_the_confirm_need_the_csrf_token(world):
 def test_the_preview_page_without_an_upload_says_so(sue_client):
     html = sue_client.get(reverse("bulk_update_preview")).content.decode()
     assert "There is no upload waiting to be posted." in html
+
+
+# --- permission checks do not grow with the rows --------------------------------------------
+
+
+def queries_to_preview_and_post(user, *, rows: int, world) -> tuple[int, int]:
+    """Sue (or another user) fills in `rows` fresh actions of the council plan: half she leads,
+    half she supports, so every one is decided by who is responsible, not by role alone.
+    Returns the queries of the preview and of the confirm."""
+    plan, sue = world["plan"], world["sue"]
+    actions = []
+    for number in range(rows):
+        action = ActionFactory(plan=plan, lead=sue if number % 2 else world["alison"], target_date=None)
+        if not number % 2:
+            action.supporting_officers.add(sue)
+        actions.append(action)
+    sheet_rows = [
+        SheetRow(
+            number=index + 3,
+            action_id=str(action.pk),
+            version=version_marker(action.version, None),
+            new_status="In progress",
+            new_rag="Green",
+            narrative="Under way.",
+        )
+        for index, action in enumerate(actions)
+    ]
+    with CaptureQueriesContext(connection) as previewing:
+        preview = bulk_update_preview(viewer=Viewer(user), user_id=user.pk, sheet_rows=sheet_rows)
+    assert len(preview.ready) == rows, [row.messages for row in preview.problems]
+    with CaptureQueriesContext(connection) as posting:
+        assert len(bulk_update_apply(viewer=Viewer(user), preview=preview)) == rows
+    return len(previewing), len(posting)
+
+
+def test_the_permission_checks_of_a_bulk_update_do_not_grow_with_its_rows(world):
+    """The preview asks whether the uploader may update every action named in one query
+    (plans.access.updatable_actions), so 25 rows cost what 5 do. Posting writes each row, so it
+    grows, but by no more for an officer, whose permission depends on each action, than for
+    democratic support, who may update everything."""
+    sue, support = world["sue"].user, world["support"]
+    officer_preview_5, officer_post_5 = queries_to_preview_and_post(sue, rows=5, world=world)
+    officer_preview_25, officer_post_25 = queries_to_preview_and_post(sue, rows=25, world=world)
+    assert officer_preview_25 == officer_preview_5
+    manager_preview_5, manager_post_5 = queries_to_preview_and_post(support, rows=5, world=world)
+    manager_preview_25, manager_post_25 = queries_to_preview_and_post(support, rows=25, world=world)
+    assert manager_preview_25 == manager_preview_5
+    assert officer_post_25 - officer_post_5 == manager_post_25 - manager_post_5
 
 
 # --- reading words ----------------------------------------------------------------------

@@ -13,7 +13,6 @@ from django.urls import reverse
 
 from actionplans.plans.models import Action, Plan, ProgressUpdate
 from actionplans.plans.rag import ActionStatus, Rag
-from actionplans.plans.target_dates import date_from_cell, date_from_excel_serial
 from partners.models import Organisation, Person
 from recommendations.models import Recommendation, Source, SourceKind
 from reports.imports import headers, parse, people, services
@@ -233,34 +232,6 @@ def test_posts_are_told_from_people():
     assert people.is_post("CYPTE")
     assert not people.is_post("Sue Allan")
     assert not people.is_post("Cllr Holmes")
-
-
-# --- Dates ---------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "cell,expected",
-    [
-        ("April 2010", datetime.date(2010, 4, 30)),
-        ("31.3.09", datetime.date(2009, 3, 31)),
-        ("End August 2008", datetime.date(2008, 8, 31)),
-        (datetime.date(2021, 12, 31), datetime.date(2021, 12, 31)),
-        (datetime.datetime(2022, 3, 31, 9, 30), datetime.date(2022, 3, 31)),
-        (44561, datetime.date(2021, 12, 31)),
-        (44561.5, datetime.date(2021, 12, 31)),
-        (2010, None),  # a year, not 2010 days after 1899
-        ("To be Confirmed", None),
-        (None, None),
-    ],
-)
-def test_a_target_date_is_read_from_text_date_cells_and_excel_serial_numbers(cell, expected):
-    assert date_from_cell(cell) == expected
-
-
-def test_excel_serial_numbers_outside_plausible_target_dates_are_not_dates():
-    assert date_from_excel_serial(1) is None
-    assert date_from_excel_serial(True) is None
-    assert date_from_excel_serial(29221) == datetime.date(1980, 1, 1)
 
 
 # --- The proposal ------------------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from pypdf.generic import BooleanObject
 
 from actionplans.demo import load_demo
 from actionplans.plans.rag import ActionStatus, Rag
+from actionplans.plans.selectors import plans_for_page
 from partners.models import Meeting, Membership, MembershipRole
 from reports.models import CommitteePaper, PublishedPaper
 from reports.papers.drafting import paper_draft
@@ -465,9 +466,11 @@ def test_saving_over_somebody_elses_change_is_refused_and_keeps_the_typing(world
     first = support_client.post(url, {**opened, "subject": "Their subject"})
     assert first.status_code == 302
     second = support_client.post(url, {**opened, "subject": "My subject"})
-    assert second.status_code == 400
+    assert second.status_code == 409  # as every form that loses an edit conflict
     content = second.content.decode()
     assert "Somebody else saved this paper" in content and 'value="My subject"' in content
+    their_changes = content[content.index('id="edit-conflict"') :]
+    assert "Subject" in their_changes and "Their subject" in their_changes  # what they changed, in words
     paper.refresh_from_db()
     assert paper.subject == "Their subject" and paper.version == 2
 
@@ -605,7 +608,7 @@ def test_the_plan_report_holds_the_plan_its_recommendations_and_actions(world, s
 
 def test_the_plan_report_names_junior_officers_when_the_setting_is_on(world, settings):
     settings.TRACKER_PAPERS_NAME_JUNIOR_OFFICERS = True
-    html = plan_report_html(plan_id=world["plan"].pk)
+    html = plan_report_html(plan=plans_for_page().get(pk=world["plan"].pk))
     assert "Emily Goodwin, Democratic Support Officer (lead)" in html
 
 
@@ -620,7 +623,7 @@ def test_the_plan_report_is_not_found_for_an_outsider(world, client):
 def test_the_plan_report_escapes_text_from_users(world):
     world["plan"].summary = "<script>alert('plan')</script>"
     world["plan"].save()
-    html = plan_report_html(plan_id=world["plan"].pk)
+    html = plan_report_html(plan=plans_for_page().get(pk=world["plan"].pk))
     assert "&lt;script&gt;alert(&#x27;plan&#x27;)&lt;/script&gt;" in html and "<script>" not in html
 
 
@@ -646,9 +649,9 @@ def test_making_the_paper_takes_the_same_queries_for_5_or_50_items(world):
 
 def test_making_the_plan_report_takes_the_same_queries_for_5_or_50_actions(world):
     add_items(world, 2)
-    few = count_queries(lambda: plan_report_pdf(plan_id=world["plan"].pk))
+    few = count_queries(lambda: plan_report_pdf(plan=plans_for_page().get(pk=world["plan"].pk)))
     add_items(world, 45)
-    many = count_queries(lambda: plan_report_pdf(plan_id=world["plan"].pk))
+    many = count_queries(lambda: plan_report_pdf(plan=plans_for_page().get(pk=world["plan"].pk)))
     assert few == many
 
 

@@ -1,5 +1,7 @@
 """reports.uploads: every spreadsheet that cannot be read safely is refused with a message the
-person can act on; good ones come back as plain values. Fixture files are built here, in memory."""
+person can act on; good ones come back as plain values. reports.spreadsheets: their headings
+and cells are read the same way by the plan import and the bulk update. Fixture files are
+built here, in memory."""
 
 import datetime
 import io
@@ -11,6 +13,15 @@ from defusedxml import EntitiesForbidden
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from reports import uploads
+from reports.spreadsheets import (
+    cell_date,
+    cell_text,
+    date_from_excel_serial,
+    find_header_row,
+    header_words,
+    heading_positions,
+    without_note,
+)
 from reports.uploads import SheetTable, UploadRefused, read_pasted, read_upload
 
 
@@ -110,6 +121,86 @@ def test_a_pasted_table_from_word_or_excel_is_read_from_its_tabs():
         ["1.1", "Present the findings", "End August 2008", "P Vaughan"],
         ["2.2", "Monitor the offer\nto Year 11", "September 2008", "Bradley Iliffe / Emma Southern"],
     ]
+
+
+# --- Reading the cells: reports.spreadsheets, for the plan import and the bulk update ---------------
+
+
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        (None, ""),
+        ("  Present the findings \r\nto the Council  ", "Present the findings \nto the Council"),
+        (12.0, "12"),
+        (2.5, "2.5"),
+        (7, "7"),
+        (datetime.date(2021, 12, 31), "31/12/2021"),
+        (datetime.datetime(2022, 3, 31, 9, 30), "31/03/2022 09:30"),
+    ],
+)
+def test_a_cell_is_read_as_the_text_a_person_sees_in_it(cell, expected):
+    assert cell_text(cell) == expected
+
+
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        ("Success criteria/milestones", "success criteria milestones"),
+        ("  Ref. ", "ref"),
+        ("WHO’S  RESPONSIBLE?", "who's responsible"),
+        ("#", "#"),
+        (None, ""),
+    ],
+)
+def test_headings_are_read_as_plain_words(cell, expected):
+    assert header_words(cell) == expected
+
+
+def test_a_note_in_brackets_at_the_end_of_a_heading_is_left_out():
+    assert without_note("Version (do not change)") == "Version"
+    assert without_note("Action (what we will do) taken") == "Action (what we will do) taken"
+
+
+KEYS = {"ref": "reference", "action": "action", "lead": "lead"}
+
+
+def known(cell) -> str | None:
+    return KEYS.get(header_words(cell))
+
+
+def test_the_header_row_is_the_one_naming_most_headings_first_of_equals():
+    rows = [["Action plan"], ["Ref", "Lead"], [], ["Ref", "Action", "Lead", "Ref"], ["Action", "Ref", "Lead"]]
+    assert find_header_row(rows, known, scan=10) == 3
+    assert heading_positions(rows[3], known) == {"reference": 0, "action": 1, "lead": 2}  # the first of each
+    assert find_header_row(rows, known, scan=3) == 1  # only the first rows are looked at
+    assert find_header_row(rows, known, scan=3, at_least=3) is None
+    assert find_header_row(rows, known, scan=10, required=("action",)) == 3
+    assert find_header_row([["Ref", "Lead"]], known, scan=10, required=("action",)) is None
+
+
+@pytest.mark.parametrize(
+    "cell,expected",
+    [
+        ("April 2010", datetime.date(2010, 4, 30)),
+        ("31.3.09", datetime.date(2009, 3, 31)),
+        ("End August 2008", datetime.date(2008, 8, 31)),
+        (datetime.date(2021, 12, 31), datetime.date(2021, 12, 31)),
+        (datetime.datetime(2022, 3, 31, 9, 30), datetime.date(2022, 3, 31)),
+        (44561, datetime.date(2021, 12, 31)),
+        (44561.5, datetime.date(2021, 12, 31)),
+        (2010, None),  # a year, not 2010 days after 1899
+        ("To be Confirmed", None),
+        (None, None),
+    ],
+)
+def test_a_target_date_is_read_from_text_date_cells_and_excel_serial_numbers(cell, expected):
+    assert cell_date(cell) == expected
+
+
+def test_excel_serial_numbers_outside_plausible_target_dates_are_not_dates():
+    assert date_from_excel_serial(1) is None
+    assert date_from_excel_serial(True) is None
+    assert date_from_excel_serial(29221) == datetime.date(1980, 1, 1)
 
 
 # --- Not a spreadsheet ----------------------------------------------------------------------------

@@ -18,10 +18,10 @@ at another day (default clock.today(): today, or TRACKER_AS_AT where set).
 import datetime
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import date_format
 
 from actionplans.kernel import clock
 from actionplans.meetings.reminders import reminders_due, reminders_send
-from actionplans.meetings.rounds import day
 
 
 class Command(BaseCommand):
@@ -48,7 +48,7 @@ class Command(BaseCommand):
             for person in due.without_email:
                 self.stdout.write(f"No e-mail address, chase by other means: {person}")
             self.stdout.write(
-                f"Dry run as at {day(on)}: would send {self._emails(len(due.batches))} about "
+                f"Dry run as at {date_format(on)}: would send {self._emails(len(due.batches))} about "
                 f"{self._items(due.items)}{no_email}. Nothing was sent or recorded."
             )
             return
@@ -56,7 +56,7 @@ class Command(BaseCommand):
         for person in due.without_email:
             self.stdout.write(f"No e-mail address, chase by other means: {person}")
         self.stdout.write(
-            f"As at {day(on)}: sent {self._emails(len(emails.sent))}"
+            f"As at {date_format(on)}: sent {self._emails(len(emails.sent))}"
             f" ({self._items(sum(b.items for b in due.batches if b.person in emails.sent))}){no_email}."
         )
         if emails.failed:

@@ -8,12 +8,11 @@ read but not change it 403), validates a form, calls a service and redirects.
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.formats import date_format
 from django.views.decorators.http import require_http_methods
 
-from actionplans.kernel.concurrency import EditConflict
+from actionplans.kernel.forms import form_status, save_or_add_errors, save_or_show_conflict
 from actionplans.plans.access import get_action_for_user, get_plan_for_user
 from actionplans.plans.editing import selectors, services
 from actionplans.plans.editing.forms import ActionEditForm, ActionForm, ActionPeopleForm, HandoverForm, PlanForm
@@ -40,25 +39,10 @@ def _require_manager(request) -> None:
     creation_access(viewer_for(request)).require("edit")
 
 
-def _write(form, service, **values):
-    """Call the service and return what it saved and any conflict. If it refuses, put its
-    reasons on the form; if somebody else saved first, say so on the form and return what they
-    changed instead."""
-    try:
-        return service(**values), None
-    except ValidationError as error:
-        for field, field_errors in error.message_dict.items():
-            for message in field_errors:
-                form.add_error(field if field in form.fields else None, message)
-        return None, None
-    except EditConflict as conflict:
-        form.note_conflict(conflict)
-        return None, conflict
-
-
-def _form_page(request, template: str, context: dict, *, form, conflict_rows=None, conflicted=False):
-    status = 409 if conflicted else 400 if form.is_bound else 200
-    return render(request, template, {**context, "form": form, "conflict_rows": conflict_rows}, status=status)
+def _form_page(request, template: str, context: dict, *, form, conflict=None):
+    return render(
+        request, template, {**context, "form": form, "conflict": conflict}, status=form_status(form, conflict)
+    )
 
 
 def _target_date_message(*, given, action: Action) -> str:
@@ -67,7 +51,7 @@ def _target_date_message(*, given, action: Action) -> str:
         return ""
     if action.target_date is None:
         return f"No date could be read from the target “{action.target_date_text}”, so the action has no target date."
-    return f"The target date was read from “{action.target_date_text}”: {date_format(action.target_date, 'j F Y')}."
+    return f"The target date was read from “{action.target_date_text}”: {date_format(action.target_date)}."
 
 
 # --- Plans ---------------------------------------------------------------------------------
@@ -78,7 +62,7 @@ def plan_create(request):
     _require_manager(request)
     form = PlanForm(request.POST or None)
     if form.is_valid():
-        plan, _ = _write(form, services.plan_create, **form.cleaned_data)
+        plan = save_or_add_errors(form, services.plan_create, **form.cleaned_data)
         if plan:
             messages.success(request, "The plan has been created. Now add its actions.")
             return redirect(plan)
@@ -91,8 +75,7 @@ def plan_edit(request, pk: int):
     context = {"plan": plan, "title": plan.title}
     form = PlanForm(request.POST or None, instance=plan)
     if form.is_valid():
-        saved, _ = _write(form, services.plan_update, plan=plan, **form.cleaned_data)
-        if saved:
+        if save_or_add_errors(form, services.plan_update, plan=plan, **form.cleaned_data):
             messages.success(request, "The plan has been saved.")
             return redirect(plan)
     return _form_page(request, "actionplans/editing/plan_form.html", context, form=form)
@@ -107,7 +90,7 @@ def action_create(request, pk: int):
     form = ActionForm(request.POST or None, plan=plan)
     if form.is_valid():
         values = {name: form.cleaned_data[name] for name in ACTION_FORM_FIELDS}
-        action, _ = _write(form, services.action_create, plan=plan, **values)
+        action = save_or_add_errors(form, services.action_create, plan=plan, **values)
         if action:
             read = _target_date_message(given=values["target_date"], action=action)
             text = " ".join(
@@ -126,7 +109,7 @@ def action_edit(request, pk: int):
     conflict = None
     if form.is_valid():
         values = {name: form.cleaned_data[name] for name in ACTION_FORM_FIELDS}
-        saved, conflict = _write(
+        saved, conflict = save_or_show_conflict(
             form,
             services.action_update,
             action=action,
@@ -139,15 +122,7 @@ def action_edit(request, pk: int):
             read = _target_date_message(given=values["target_date"], action=saved)
             messages.success(request, f"The action has been saved. {read}".strip())
             return redirect(saved)
-    rows = selectors.conflict_rows(conflict=conflict, fields=ACTION_FORM_FIELDS) if conflict else None
-    return _form_page(
-        request,
-        "actionplans/editing/action_form.html",
-        context,
-        form=form,
-        conflict_rows=rows,
-        conflicted=conflict is not None,
-    )
+    return _form_page(request, "actionplans/editing/action_form.html", context, form=form, conflict=conflict)
 
 
 @require_http_methods(["GET", "POST"])
@@ -174,7 +149,7 @@ def action_people(request, pk: int):
     form = ActionPeopleForm(request.POST or None, action=action)
     conflict = None
     if form.is_valid():
-        saved, conflict = _write(
+        saved, conflict = save_or_show_conflict(
             form,
             services.action_people_assign,
             action=action,
@@ -186,15 +161,7 @@ def action_people(request, pk: int):
         if saved:
             messages.success(request, "The people responsible for the action have been saved.")
             return redirect(saved)
-    rows = selectors.conflict_rows(conflict=conflict, fields=services.PEOPLE_FIELDS) if conflict else None
-    return _form_page(
-        request,
-        "actionplans/editing/action_people.html",
-        context,
-        form=form,
-        conflict_rows=rows,
-        conflicted=conflict is not None,
-    )
+    return _form_page(request, "actionplans/editing/action_people.html", context, form=form, conflict=conflict)
 
 
 def _heading(action: Action) -> str:
@@ -219,7 +186,7 @@ def person_handover(request, pk: int):
         if not data["confirmed"]:
             context["confirming"] = True
             return render(request, "actionplans/editing/handover.html", context)
-        result, _ = _write(
+        result = save_or_add_errors(
             form,
             services.actions_hand_over,
             leaver=leaver,
@@ -234,4 +201,4 @@ def person_handover(request, pk: int):
                 text += f" {leaver.display_name} can no longer sign in."
             messages.success(request, text)
             return redirect(leaver)
-    return render(request, "actionplans/editing/handover.html", context, status=400 if form.is_bound else 200)
+    return render(request, "actionplans/editing/handover.html", context, status=form_status(form))

@@ -15,14 +15,16 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.formats import date_format
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from actionplans.plans.models import Plan
 from partners.models import Body
 from recommendations.models import SourceKind
 from reports.imports import headers
-from reports.imports.parse import cell_text, data_rows_below, propose
+from reports.imports.parse import data_rows_below, propose
 from reports.imports.services import ImportRefused, ImportSetup, import_plan, setup_errors
+from reports.spreadsheets import cell_text, header_words
 from reports.uploads import UploadRefused, read_upload
 
 
@@ -121,7 +123,7 @@ class Command(BaseCommand):
 
     def _mapping(self, header: list, changes: list[str]) -> list[str]:
         mapping = headers.propose_mapping(header)
-        texts = [headers.normalise(cell) for cell in header]
+        texts = [header_words(cell) for cell in header]
         for change in changes:
             column, _, field = change.partition("=")
             column, field = column.strip(), field.strip()
@@ -131,8 +133,8 @@ class Command(BaseCommand):
                 index = int(column) - 1
             elif column.isalpha() and len(column) <= 3 and column.isupper():
                 index = column_index_from_string(column) - 1
-            elif headers.normalise(column) in texts:
-                index = texts.index(headers.normalise(column))
+            elif header_words(column) in texts:
+                index = texts.index(header_words(column))
             else:
                 raise CommandError(f"“{column}” is not a column: give its letter, number or heading.")
             if not 0 <= index < len(mapping):
@@ -177,7 +179,7 @@ class Command(BaseCommand):
         if action.responsible:
             write(f"    Responsible: {'; '.join(_choice(choice) for choice in action.responsible)}")
         if action.target_text:
-            read = f"read as {action.target_date:%-d %B %Y}" if action.target_date else "no date can be read"
+            read = f"read as {date_format(action.target_date)}" if action.target_date else "no date can be read"
             write(f"    Target: {action.target_text} ({read})")
         if action.partner_choices:
             write(f"    Partners: {'; '.join(_choice(choice) for choice in action.partner_choices)}")
