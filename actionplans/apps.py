@@ -9,3 +9,7 @@ class ActionPlansConfig(AppConfig):
         # Connects the handler that stamps each session with its sign-in time, so the
         # absolute session lifetime counts from the real sign-in on every process.
         from actionplans import session_security  # noqa: F401
+
+        # Connects the handlers that keep each action's RAG snapshots right after every write
+        # that changes its past, in the same transaction as the write.
+        from actionplans.plans.snapshots import signals  # noqa: F401

@@ -1,5 +1,5 @@
-"""The core app's models, gathered here for Django to find: plans and actions, and what
-meetings decide about them.
+"""The core app's models, gathered here for Django to find: plans and actions, their RAG
+snapshots, and what meetings decide about them.
 
 Code imports them from their own layer (`actionplans.plans.models`,
 `actionplans.meetings.models`), never from here: this module sits above every layer,
@@ -8,3 +8,4 @@ beside the settings and the root URLs.
 
 from actionplans.meetings.models import MonitoringDecision, SentReminder, UpdateRound  # noqa: F401
 from actionplans.plans.models import Action, ActionComment, Plan, ProgressUpdate, TargetDateRevision  # noqa: F401
+from actionplans.plans.snapshots.models import RagSnapshot, RagSnapshotCount, RagSnapshotPeriod  # noqa: F401
