@@ -277,9 +277,13 @@ def snapshots_refresh(
 ) -> None:
     """Work out again the snapshots of these actions at every recorded period end on or after
     `since` (all of them if None), after a write that changed their past from that day on,
-    and count again the plans they are in and were in (and `plan_ids`). Six queries for up to
-    500 actions in up to 500 plans, and a savepoint. Actions that no longer exist are left
-    with no rows."""
+    and count again the plans they are in and were in (and `plan_ids`). One query when no
+    period ending on or after `since` is kept (as for an update reported today); otherwise
+    seven for up to 500 actions in up to 500 plans, and a savepoint. Actions that no longer
+    exist are left with no rows."""
+    kept = RagSnapshotPeriod.objects.all() if since is None else RagSnapshotPeriod.objects.filter(period_end__gte=since)
+    if not kept.exists():
+        return
     plans = set(plan_ids)
     with transaction.atomic():
         for batch in _batches(pk for pk in action_ids if pk is not None):
