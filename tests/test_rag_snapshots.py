@@ -1,7 +1,7 @@
 """RAG snapshots (actionplans.plans.snapshots): the SQL that writes them agrees with the timeline
 (actionplans.plans.timeline.ActionHistory.assessment_on) over random histories; every kind of
-write keeps them right in its own transaction; the counts read from them; the check and the
-rebuild.
+write keeps them right in its own transaction; the counts read from them; the check, the
+rebuild and the command that keeps the dashboards' month-ends.
 
 Run on PostgreSQL too (DATABASE_URL=postgres://...): the SQL is written for both databases.
 """
@@ -12,6 +12,7 @@ import random
 from collections import Counter, defaultdict
 
 import pytest
+from django.core.management import CommandError, call_command
 from django.db.models import F
 from django.utils import timezone
 
@@ -27,6 +28,7 @@ from actionplans.plans.snapshots.reading import (
 )
 from actionplans.plans.snapshots.writer import periods_record, snapshots_rebuild, snapshots_refresh
 from actionplans.plans.timeline import load_histories
+from reports.dashboard.history import period_ends_shown, rag_history
 from tests.factories import (
     ActionFactory,
     BodyFactory,
@@ -351,12 +353,23 @@ def test_a_write_that_fails_leaves_the_snapshots_as_they_were(kept):
 
 def test_a_refresh_takes_the_same_queries_for_one_action_or_many(kept, django_assert_num_queries):
     ids = [ActionFactory(plan=kept["plan"], created_at=local(D(2023, 1, 1))).pk for _ in range(30)]
-    # 1 savepoint, 1 the plans they are in and were in, 1 delete their rows, 1 write them,
-    # 1 delete their plans' counts, 1 write them, 1 savepoint released.
-    with django_assert_num_queries(7):
+    # 1 whether any period is kept from that day, 1 savepoint, 1 the plans they are in and
+    # were in, 1 delete their rows, 1 write them, 1 delete their plans' counts, 1 write them,
+    # 1 savepoint released.
+    with django_assert_num_queries(8):
         snapshots_refresh(action_ids=[kept["action"].pk])
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(8):
         snapshots_refresh(action_ids=ids)
+    assert_agrees_with_timeline()
+
+
+def test_an_update_reported_today_costs_one_query_for_the_snapshots(kept, django_assert_num_queries):
+    update = ProgressUpdate(action=kept["action"], status=ActionStatus.IN_PROGRESS, rag=Rag.RED, narrative="Today.")
+    with django_assert_num_queries(1):
+        snapshots_refresh(action_ids=[kept["action"].pk], since=AS_AT)
+    before = all_stored()
+    update.save()
+    assert all_stored() == before
     assert_agrees_with_timeline()
 
 
@@ -447,7 +460,7 @@ def test_counts_by_period_by_plan_body_source_organisation_and_lead(db, as_at):
     }
 
 
-# --- The check and the rebuild ----------------------------------------------------------
+# --- The check, the rebuild and the command -------------------------------------------------------
 
 
 def test_the_check_finds_rows_and_counts_that_are_wrong_and_the_rebuild_mends_them(kept):
@@ -462,3 +475,45 @@ def test_the_check_finds_rows_and_counts_that_are_wrong_and_the_rebuild_mends_th
     }
     assert snapshots_rebuild() == RagSnapshot.objects.count() == 8
     assert_agrees_with_timeline()
+
+
+def test_the_command_records_the_month_ends_the_dashboards_show_and_forgets_older_ones(kept, capsys):
+    shown = period_ends_shown(on=AS_AT)
+    # The last 8 quarters and 12 months, the current ones so far: 14 month-ends have passed.
+    assert shown[0] == D(2022, 6, 30) and shown[-1] == D(2023, 12, 31) and len(shown) == 14
+    periods_record([D(2021, 12, 31)])
+    call_command("rag_snapshots")
+    assert list(RagSnapshotPeriod.objects.values_list("period_end", flat=True)) == shown
+    assert "recorded now: 11; forgotten: 1." in capsys.readouterr().out
+    assert_agrees_with_timeline()
+
+
+def test_the_command_checks_and_rebuilds(kept, capsys):
+    call_command("rag_snapshots", "--check")
+    assert "Every kept RAG snapshot agrees" in capsys.readouterr().out
+    RagSnapshot.objects.filter(action=kept["action"], period_id=JUNE).update(rag="amber")
+    with pytest.raises(CommandError, match="1 kept RAG snapshot"):
+        call_command("rag_snapshots", "--check")
+    assert f"action {kept['action'].pk}: stored" in capsys.readouterr().out
+    call_command("rag_snapshots", "--rebuild")
+    assert "Rebuilt:" in capsys.readouterr().out
+    call_command("rag_snapshots", "--check")
+
+
+def test_the_dashboards_rag_over_time_follows_a_write_into_the_past(kept):
+    plans = Plan.objects.filter(pk=kept["plan"].pk)
+
+    def june():
+        months = rag_history(plans=plans).months
+        return next(figures.summary for figures in months if figures.period.end == JUNE)
+
+    assert june().counts == {"blue": 0, "green": 1, "amber": 0, "red": 0, "": 1}
+    progress_update_record(
+        action=kept["neighbour"],
+        author=None,
+        status=ActionStatus.IN_PROGRESS,
+        rag_value=Rag.RED,
+        narrative="Reported late, dated when it happened.",
+        reported_at=local(D(2023, 6, 1)),
+    )
+    assert june().counts == {"blue": 0, "green": 1, "amber": 0, "red": 1, "": 0}

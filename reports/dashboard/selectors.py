@@ -2,19 +2,18 @@
 lists, and RAG over time, for everything the viewer may read, a body's plans or one plan.
 
 Every RAG comes from actionplans.plans.rag as at clock.today(): the with_rag() annotations counted
-by the database, or rag.assess() for RAG over time (reports.dashboard.history). Each
-breakdown is one grouped query, never a query per row.
+by the database, and for RAG over time the snapshots kept at each month-end
+(reports.dashboard.history). Each breakdown is one grouped query, never a query per row.
 
 Queries, whatever the number of plans, actions or updates (after the viewer's own: their
 person, groups and bodies): 1 the plans in scope, 1 counts by plan, 1 by source, 1 by
-organisation, 1 by lead officer, 1 the overdue list, 1 the update-due list, 3 RAG over time
-(actions, updates, target date revisions).
+organisation, 1 by lead officer, 1 the overdue list, 1 the update-due list, 2 RAG over time
+(the month-ends recorded, the counts at each), 1 late or missing executive responses.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -35,7 +34,7 @@ from recommendations.models import Recommendation
 from recommendations.responses import ResponseLateness, late_or_missing_responses
 from reports.charts import whole_percentages
 from reports.dashboard import charts
-from reports.dashboard.history import RagHistory, rag_history
+from reports.dashboard.history import RagHistory, added_up, rag_history
 
 NO_SOURCE = "Agreed in minutes (no source)"
 NO_ORGANISATION = "No organisation"
@@ -155,16 +154,6 @@ class BreakdownRow:
     @property
     def update_due_url(self) -> str | None:
         return self._tracker_url(self.summary.update_due, update_due=YES)
-
-
-def _summed(summaries: Iterable[RagSummary]) -> RagSummary:
-    counts = dict.fromkeys([*RAG_KEYS, "overdue", "update_due"], 0)
-    for summary in summaries:
-        for key in RAG_KEYS:
-            counts[key] += summary.counts[key]
-        counts["overdue"] += summary.overdue
-        counts["update_due"] += summary.update_due
-    return RagSummary.from_counts(counts)
 
 
 # What each count counts: a RAG ("" for not yet reported), overdue, update due (RagSummary's keys).
@@ -360,21 +349,22 @@ def late_responses(scope: Scope, *, on: datetime.date) -> list[ResponseLateness]
 def dashboard_page(*, scope: Scope, on: datetime.date | None = None) -> DashboardPage:
     on = on or clock.today()
     by_plan = rows_by_plan(scope, on=on)
+    overall = BreakdownRow(
+        label="All actions",
+        summary=added_up(row.summary for row in by_plan),
+        tracker_params=scope.tracker_params,
+    )
     return DashboardPage(
         scope=scope,
         on=on,
-        overall=BreakdownRow(
-            label="All actions",
-            summary=_summed(row.summary for row in by_plan),
-            tracker_params=scope.tracker_params,
-        ),
+        overall=overall,
         by_plan=by_plan,
         by_source=rows_by_source(scope, on=on),
         by_organisation=rows_by_organisation(scope, on=on),
         by_lead=rows_by_lead(scope, on=on),
         overdue=overdue_actions(scope, on=on, limit=LIST_LIMIT),
         update_due=update_due_actions(scope, on=on, limit=LIST_LIMIT),
-        history=rag_history(actions=scope.actions, on=on),
+        history=rag_history(plans=scope.plans, on=on, current=overall.summary),
         late_responses=late_responses(scope, on=on),
         list_limit=LIST_LIMIT,
     )
