@@ -311,6 +311,12 @@ def test_an_action_moved_to_another_plan_counts_in_its_new_plan_only(kept):
     assert_agrees_with_timeline()
 
 
+def test_an_action_moved_by_a_bulk_write(kept):
+    Action.objects.filter(pk=kept["action"].pk).update(plan=kept["other_plan"])
+    assert RagSnapshotCount.objects.get(period_id=SEPTEMBER, plan=kept["other_plan"]).amber == 1
+    assert_agrees_with_timeline()
+
+
 def test_actions_and_plans_deleted(kept):
     action_delete(action=kept["action"])
     assert not RagSnapshot.objects.filter(action_id=kept["action"].pk).exists()

@@ -9,7 +9,8 @@ What changes an action's past, and what is worked out again:
   action it belongs to now and of the one it belonged to;
 * a target date revision added or deleted: every row of the action (the first revision's
   previous date is the target before it, so even the days before it may change);
-* an action saved or bulk-written with its target date or creation moment: every row of it;
+* an action saved, or bulk-written with its target date, creation moment or plan: every row
+  of it (a row carries the action's plan, so a move recounts both plans);
 * an action deleted: its rows go (its updates' deletions, which come first, may have written
   some again), and its plan is counted again.
 
@@ -30,7 +31,7 @@ from actionplans.plans.models import Action, ProgressUpdate, TargetDateRevision
 from actionplans.plans.snapshots.writer import snapshots_refresh
 
 # Fields of an action that its snapshots read.
-ACTION_FIELDS = {"target_date", "created_at"}
+ACTION_FIELDS = {"target_date", "created_at", "plan"}
 
 
 @receiver(pre_save, sender=ProgressUpdate, dispatch_uid="snapshots.update_before_change")
