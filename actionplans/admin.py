@@ -3,3 +3,4 @@
 from actionplans.kernel.jobs import admin as jobs_admin  # noqa: F401
 from actionplans.meetings import admin as meetings_admin  # noqa: F401
 from actionplans.plans import admin as plans_admin  # noqa: F401
+from actionplans.plans.snapshots import admin as snapshots_admin  # noqa: F401

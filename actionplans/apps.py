@@ -13,3 +13,7 @@ class ActionPlansConfig(AppConfig):
         # Registers the background jobs of the meetings layer (an update round's e-mails, the
         # daily reminders and their schedule); reports registers its own in ReportsConfig.
         from actionplans.meetings import jobs as meeting_jobs  # noqa: F401
+
+        # Connects the handlers that keep each action's RAG snapshots right after every write
+        # that changes its past, in the same transaction as the write.
+        from actionplans.plans.snapshots import signals  # noqa: F401

@@ -6,11 +6,20 @@ save(), so simple-history would never hear of them. Every audited model's
 queryset inherits from AuditedQuerySet, which records a history row for each
 row such a call writes, attributed to the signed-in user of the request
 (HistoryRequestMiddleware) like any other change.
+
+Those writes send no post_save either, so the queryset sends `bulk_written` instead, in the
+same transaction, for what else must follow a change (derived state such as RAG snapshots).
 """
 
 from collections import defaultdict
 
 from django.db import models, transaction
+from django.dispatch import Signal
+
+# Sent by AuditedQuerySet after update(), bulk_update() and bulk_create(), inside their
+# transaction: sender the model, `objs` the rows as written, `fields` the names of the fields
+# written (None for rows created).
+bulk_written = Signal()
 
 
 def record_links(model, history_rows) -> None:
@@ -40,6 +49,7 @@ class AuditedQuerySet(models.QuerySet):
             if pks:
                 changed = list(self.model._default_manager.using(self.db).filter(pk__in=pks))
                 record_links(self.model, self.model.history.bulk_history_create(changed, update=True))
+                bulk_written.send(sender=self.model, objs=changed, fields=set(kwargs))
         return count
 
     update.alters_data = True
@@ -50,6 +60,7 @@ class AuditedQuerySet(models.QuerySet):
             count = super().bulk_update(objs, fields, batch_size=batch_size)
             if objs:
                 record_links(self.model, self.model.history.bulk_history_create(objs, update=True))
+                bulk_written.send(sender=self.model, objs=objs, fields=set(fields))
         return count
 
     bulk_update.alters_data = True
@@ -60,6 +71,7 @@ class AuditedQuerySet(models.QuerySet):
             saved = [obj for obj in created if obj.pk is not None]
             if saved:
                 self.model.history.bulk_history_create(saved)
+                bulk_written.send(sender=self.model, objs=saved, fields=None)
         return created
 
     bulk_create.alters_data = True

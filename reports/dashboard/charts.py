@@ -33,11 +33,18 @@ def overall_chart(page: DashboardPage) -> SafeString:
 
 
 def plans_chart(page: DashboardPage) -> SafeString:
+    """The plans the page's table shows: every plan, or those most in need of attention."""
+    breakdown = page.breakdowns["plans"]
+    which = (
+        f"the actions of the {len(breakdown.shown)} plans with the most overdue actions"
+        if breakdown.is_cut
+        else "each plan's actions"
+    )
     return stacked_bar_chart(
-        [Bar(label=row.label, values=row.values) for row in page.by_plan],
+        [Bar(label=row.label, values=row.values) for row in breakdown.shown],
         chart_id="chart-plans",
-        title=f"RAG of each plan's actions as at {date_format(page.on)}",
-        description=" ".join(_described(row.label, row.values) for row in page.by_plan),
+        title=f"RAG of {which} as at {date_format(page.on)}",
+        description=" ".join(_described(row.label, row.values) for row in breakdown.shown),
     )
 
 

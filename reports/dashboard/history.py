@@ -1,20 +1,18 @@
-"""RAG over time, worked out from the update history.
+"""RAG over time, read from the RAG snapshots kept at each month-end.
 
 For each period end (the last 12 months and the last 8 calendar quarters up to clock.today();
 Q1 is January to March), every action that existed by then (created on or before the period
-end) gets the RAG the rules in actionplans.plans.rag give as at that day, using only the updates
-reported on or before it and the target date in force then:
+end) is counted with the RAG the rules in actionplans.plans.rag gave it as at that day, using
+only the updates reported on or before it and the target date in force then. Every quarter
+ends at a month-end, so the month-end snapshots (actionplans.plans.snapshots) serve both:
+the first dashboard to need a month-end that has passed records it, once.
 
-* the new date of the last target date revision made on or before the day;
-* else, if the target was revised only later, the first revision's previous date (the
-  original target);
-* else the action's target date.
+A period that has not ended yet ends on clock.today() and is "so far"; its figures are the
+dashboard's current counts (ActionQuerySet.with_rag), which the caller passes in.
 
-A period that has not ended yet ends on clock.today() and is "so far"; for it the figures are
-the same as the dashboard's current counts.
-
-Queries: 1 the actions, 1 all their updates, 1 all their target date revisions, however
-many actions, updates or periods there are; the rest is Python.
+Queries, however many actions, updates or periods there are: 1 the month-ends recorded, 1 the
+counts of the plans in scope at each (plus the writes, the first time a month-end is needed;
+plus 1 the current counts if the caller has none).
 """
 
 from __future__ import annotations
@@ -28,10 +26,11 @@ from django.db.models import QuerySet
 from django.utils.formats import date_format
 
 from actionplans.kernel import clock
-from actionplans.plans import rag
+from actionplans.plans.models import Action
 from actionplans.plans.rag import NOT_REPORTED_LABEL, Rag, rag_label
 from actionplans.plans.selectors import RAG_KEYS, RagSummary
-from actionplans.plans.timeline import ActionHistory, load_histories
+from actionplans.plans.snapshots.reading import plan_rag_counts_by_period
+from actionplans.plans.snapshots.writer import periods_record
 from reports.charts import count_words, whole_percentages
 
 QUARTERS_SHOWN = 8
@@ -153,16 +152,22 @@ class PeriodFigures:
         return f"{self.period.heading}: {count_words(self.summary.total)} – {shares}"
 
 
-def figures_for_periods(histories: Iterable[ActionHistory], periods: Sequence[Period]) -> list[PeriodFigures]:
-    """For each period, the RAG counts of the actions that existed at its end, as at its end."""
-    histories = list(histories)
-    cycle_days = rag.reporting_cycle_days()
-    figures = []
-    for period in periods:
-        assessments = (history.assessment_on(period.end, cycle_days=cycle_days) for history in histories)
-        summary = RagSummary.from_assessments(assessment for assessment in assessments if assessment is not None)
-        figures.append(PeriodFigures(period=period, summary=summary))
-    return figures
+def added_up(summaries: Iterable[RagSummary]) -> RagSummary:
+    """The summaries' counts added together."""
+    counts = dict.fromkeys([*RAG_KEYS, "overdue", "update_due"], 0)
+    for summary in summaries:
+        for key in RAG_KEYS:
+            counts[key] += summary.counts[key]
+        counts["overdue"] += summary.overdue
+        counts["update_due"] += summary.update_due
+    return RagSummary.from_counts(counts)
+
+
+def period_ends_shown(*, on: datetime.date) -> list[datetime.date]:
+    """The ends of the months and quarters the dashboards show as at `on` that have passed:
+    the month-ends whose snapshots they read."""
+    periods = [*quarter_periods(on=on), *month_periods(on=on)]
+    return sorted({period.end for period in periods if period.end < on})
 
 
 @dataclass(frozen=True)
@@ -171,11 +176,27 @@ class RagHistory:
     months: list[PeriodFigures]
 
 
-def rag_history(*, actions: QuerySet, on: datetime.date | None = None) -> RagHistory:
-    """RAG over time by quarter and by month for the actions in the queryset. 3 queries."""
+def rag_history(*, plans: QuerySet, on: datetime.date | None = None, current: RagSummary | None = None) -> RagHistory:
+    """RAG over time by quarter and by month for the actions of the plans in the queryset.
+    `current` is those actions' counts now (ActionQuerySet.with_rag), for the period so far."""
     on = on or clock.today()
-    histories = load_histories(actions)
-    return RagHistory(
-        quarters=figures_for_periods(histories, quarter_periods(on=on)),
-        months=figures_for_periods(histories, month_periods(on=on)),
-    )
+    quarters, months = quarter_periods(on=on), month_periods(on=on)
+    ended = period_ends_shown(on=on)
+    periods_record(ended)
+    at_end = {
+        period_end: RagSummary.from_counts(counts) for period_end, _, counts in plan_rag_counts_by_period(plans, ended)
+    }
+    if current is None:
+        by_plan = Action.objects.filter(plan__in=plans.order_by().values("pk")).with_rag(on=on).rag_counts_by_plan()
+        current = added_up(RagSummary.from_counts(counts) for counts in by_plan.values())
+
+    def figures(periods: Sequence[Period]) -> list[PeriodFigures]:
+        return [
+            PeriodFigures(
+                period=period,
+                summary=at_end.get(period.end, RagSummary.from_counts(None)) if period.end < on else current,
+            )
+            for period in periods
+        ]
+
+    return RagHistory(quarters=figures(quarters), months=figures(months))

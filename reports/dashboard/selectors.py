@@ -1,250 +1,78 @@
 """What a dashboard shows: RAG counts overall and broken down, the overdue and update-due
-lists, and RAG over time, for everything the viewer may read, a body's plans or one plan.
+lists, and RAG over time, for everything the viewer may read, a body's plans or one plan; and
+the page of every row of one breakdown.
 
 Every RAG comes from actionplans.plans.rag as at clock.today(): the with_rag() annotations counted
-by the database, or rag.assess() for RAG over time (reports.dashboard.history). Each
-breakdown is one grouped query, never a query per row.
+by the database, and for RAG over time the snapshots kept at each month-end
+(reports.dashboard.history). Each breakdown is one grouped query, never a query per row
+(reports.dashboard.breakdowns), and a dashboard shows at most BREAKDOWN_LIMIT rows of each.
 
 Queries, whatever the number of plans, actions or updates (after the viewer's own: their
 person, groups and bodies): 1 the plans in scope, 1 counts by plan, 1 by source, 1 by
-organisation, 1 by lead officer, 1 the overdue list, 1 the update-due list, 3 RAG over time
-(actions, updates, target date revisions).
+organisation, 1 by lead officer, 1 the overdue list, 1 the update-due list, 2 RAG over time
+(the month-ends recorded, the counts at each), 1 late or missing executive responses.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from django.db.models import Q, QuerySet
-from django.http import QueryDict
+from django.core.paginator import Page, Paginator
+from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
 from actionplans.kernel import clock
 from actionplans.plans import rag
-from actionplans.plans.access import readable_actions, readable_plans
-from actionplans.plans.models import Action, Plan
-from actionplans.plans.rag import Assessment, rag_label
-from actionplans.plans.selectors import RAG_KEYS, RagSummary
-from partners.access import Viewer
-from partners.models import Body
+from actionplans.plans.models import Action
+from actionplans.plans.rag import Assessment
 from recommendations.models import Recommendation
 from recommendations.responses import ResponseLateness, late_or_missing_responses
-from reports.charts import whole_percentages
 from reports.dashboard import charts
-from reports.dashboard.history import RagHistory, rag_history
+from reports.dashboard.breakdowns import (
+    KINDS,
+    YES,
+    Breakdown,
+    BreakdownRow,
+    Kind,
+    TrackerLink,
+    rows_by_lead,
+    rows_by_organisation,
+    rows_by_plan,
+    rows_by_source,
+)
+from reports.dashboard.history import RagHistory, added_up, rag_history
+from reports.dashboard.scope import Scope, scope_body, scope_everything, scope_plan
 
-NO_SOURCE = "Agreed in minutes (no source)"
-NO_ORGANISATION = "No organisation"
-NO_LEAD = "No lead officer named"
+__all__ = ["Scope", "scope_body", "scope_everything", "scope_plan", "dashboard_page", "breakdown_page"]
+
 LIST_LIMIT = 25  # the most overdue (or longest without an update) shown; the tracker has the rest
-
-# The tracker table's GET filters (reports.tracker.filters) that the dashboard links to.
-TRACKER_NOT_REPORTED = "none"
-YES = "yes"
+BREAKDOWN_PAGE_SIZE = 100  # rows on each page of a breakdown's own page
 
 
-def tracker_url(params: dict) -> str:
-    query = QueryDict(mutable=True)
-    query.update(params)
-    return f"{reverse('tracker')}?{query.urlencode()}" if params else reverse("tracker")
+def tracker_link(scope: Scope) -> TrackerLink:
+    """The tracker table showing the scope's actions. Looks up the tracker's address once."""
+    return TrackerLink.to(reverse("tracker"), scope.tracker_params)
 
 
-# --- What a dashboard covers ----------------------------------------------------------------
+def breakdown_url(scope: Scope, slug: str) -> str:
+    """The page of every row of one of the scope's breakdowns."""
+    if scope.plan is not None:
+        return reverse("plan_dashboard_breakdown", args=[scope.plan.pk, slug])
+    if scope.body is not None:
+        return reverse("body_dashboard_breakdown", args=[scope.body.pk, slug])
+    return reverse("dashboard_breakdown", args=[slug])
 
 
-@dataclass(frozen=True)
-class Scope:
-    """The plans and actions a dashboard counts: only ever ones the viewer may read."""
-
-    plans: QuerySet
-    actions: QuerySet
-    body: Body | None = None
-    plan: Plan | None = None
-
-    @property
-    def tracker_params(self) -> dict:
-        """The tracker filters that show the same actions."""
-        if self.plan is not None:
-            return {"plan": self.plan.pk}
-        if self.body is not None:
-            return {"body": self.body.pk}
-        return {}
-
-
-def scope_everything(*, viewer: Viewer) -> Scope:
-    return Scope(plans=readable_plans(viewer), actions=readable_actions(viewer))
-
-
-def scope_body(*, viewer: Viewer, body: Body) -> Scope:
-    """The plans the body owns that the viewer may read."""
-    return Scope(
-        plans=readable_plans(viewer).filter(owning_body=body),
-        actions=readable_actions(viewer).filter(plan__owning_body=body),
-        body=body,
-    )
-
-
-def scope_plan(*, plan: Plan) -> Scope:
-    """One plan, which the caller has checked the viewer may read (get_plan_for_user)."""
-    return Scope(plans=Plan.objects.filter(pk=plan.pk), actions=Action.objects.filter(plan=plan), plan=plan)
-
-
-# --- Counts ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One RAG's count in a row, its share of the row's total, and where to see those actions."""
-
-    rag: str  # a Rag value, or "" for not yet reported
-    count: int
-    percentage: int
-    url: str | None
-
-    @property
-    def label(self) -> str:
-        return rag_label(self.rag)
-
-
-@dataclass(frozen=True)
-class BreakdownRow:
-    label: str
-    summary: RagSummary
-    url: str | None = None  # the page of what the row is about
-    tracker_params: dict | None = None  # None: the tracker cannot show just this row's actions
-    is_unassigned: bool = False  # the bucket of actions with no source, organisation or lead
-
-    def _tracker_url(self, count: int, **params) -> str | None:
-        if self.tracker_params is None or not count:
-            return None
-        return tracker_url(self.tracker_params | params)
-
-    @property
-    def total(self) -> int:
-        return self.summary.total
-
-    @property
-    def values(self) -> list[int]:
-        return [self.summary.counts[key] for key in RAG_KEYS]
-
-    @property
-    def cells(self) -> list[Cell]:
-        percentages = whole_percentages(self.values)
-        return [
-            Cell(
-                rag=key,
-                count=count,
-                percentage=percentage,
-                url=self._tracker_url(count, rag=key or TRACKER_NOT_REPORTED),
-            )
-            for key, count, percentage in zip(RAG_KEYS, self.values, percentages, strict=True)
-        ]
-
-    @property
-    def total_url(self) -> str | None:
-        return self._tracker_url(self.total)
-
-    @property
-    def overdue_url(self) -> str | None:
-        return self._tracker_url(self.summary.overdue, overdue=YES)
-
-    @property
-    def update_due_url(self) -> str | None:
-        return self._tracker_url(self.summary.update_due, update_due=YES)
-
-
-def _summed(summaries: Iterable[RagSummary]) -> RagSummary:
-    counts = dict.fromkeys([*RAG_KEYS, "overdue", "update_due"], 0)
-    for summary in summaries:
-        for key in RAG_KEYS:
-            counts[key] += summary.counts[key]
-        counts["overdue"] += summary.overdue
-        counts["update_due"] += summary.update_due
-    return RagSummary.from_counts(counts)
-
-
-# What each count counts: a RAG ("" for not yet reported), overdue, update due (RagSummary's keys).
-def rag_counts_grouped(actions: QuerySet, *fields: str, on: datetime.date) -> list[tuple[dict, RagSummary]]:
-    """The RAG counts of the actions grouped by `fields` (ActionQuerySet.rag_counts_by): one
-    query. Each row's values of `fields`, with its RagSummary."""
-    return [
-        (values, RagSummary.from_counts(counts)) for values, counts in actions.with_rag(on=on).rag_counts_by(*fields)
-    ]
-
-
-def _in_order(rows: list[BreakdownRow]) -> list[BreakdownRow]:
-    """Alphabetical, with the bucket of actions without one ("No organisation") last."""
-    return sorted(rows, key=lambda row: (row.is_unassigned, row.label.casefold()))
-
-
-def rows_by_plan(scope: Scope, *, on: datetime.date) -> list[BreakdownRow]:
-    """Every plan in scope, with none of its actions counted as zero. Queries: 1 plans, 1 counts."""
-    plans = list(scope.plans.order_by("title").values_list("pk", "title"))
-    counts = scope.actions.with_rag(on=on).rag_counts_by_plan()
-    return [
-        BreakdownRow(
-            label=title,
-            summary=RagSummary.from_counts(counts.get(pk)),
-            url=reverse("plan_dashboard", args=[pk]),
-            tracker_params=scope.tracker_params | {"plan": pk},
-        )
-        for pk, title in plans
-    ]
-
-
-def rows_by_source(scope: Scope, *, on: datetime.date) -> list[BreakdownRow]:
-    """By the source of each action's recommendation; actions with none were agreed in minutes."""
-    rows = []
-    for values, summary in rag_counts_grouped(
-        scope.actions, "recommendation__source", "recommendation__source__title", on=on
-    ):
-        source_id = values["recommendation__source"]
-        rows.append(
-            BreakdownRow(
-                label=values["recommendation__source__title"] if source_id else NO_SOURCE,
-                summary=summary,
-                tracker_params=scope.tracker_params | {"source": source_id} if source_id else None,
-                is_unassigned=source_id is None,
-            )
-        )
-    return _in_order(rows)
-
-
-def rows_by_organisation(scope: Scope, *, on: datetime.date) -> list[BreakdownRow]:
-    """By the organisation of each action's lead officer (none when there is no lead). The
-    tracker has no filter for it, so the counts link nowhere."""
-    rows = []
-    for values, summary in rag_counts_grouped(scope.actions, "lead__organisation", "lead__organisation__name", on=on):
-        organisation_id = values["lead__organisation"]
-        rows.append(
-            BreakdownRow(
-                label=values["lead__organisation__name"] if organisation_id else NO_ORGANISATION,
-                summary=summary,
-                is_unassigned=organisation_id is None,
-            )
-        )
-    return _in_order(rows)
-
-
-def rows_by_lead(scope: Scope, *, on: datetime.date) -> list[BreakdownRow]:
-    """By each action's lead officer, named as people are shown (name, else job title)."""
-    rows = []
-    for values, summary in rag_counts_grouped(scope.actions, "lead", "lead__name", "lead__job_title", on=on):
-        lead_id = values["lead"]
-        rows.append(
-            BreakdownRow(
-                label=(values["lead__name"] or values["lead__job_title"]) if lead_id else NO_LEAD,
-                summary=summary,
-                url=reverse("person_detail", args=[lead_id]) if lead_id else None,
-                tracker_params=scope.tracker_params | {"lead_id": lead_id} if lead_id else None,
-                is_unassigned=lead_id is None,
-            )
-        )
-    return _in_order(rows)
+def dashboard_url(scope: Scope) -> str:
+    if scope.plan is not None:
+        return reverse("plan_dashboard", args=[scope.plan.pk])
+    if scope.body is not None:
+        return reverse("body_dashboard", args=[scope.body.pk])
+    return reverse("dashboard")
 
 
 # --- Lists ------------------------------------------------------------------------------------
@@ -293,6 +121,7 @@ def update_due_actions(scope: Scope, *, on: datetime.date, limit: int) -> list[L
 class DashboardPage:
     scope: Scope
     on: datetime.date
+    tracker: TrackerLink
     overall: BreakdownRow
     by_plan: list[BreakdownRow]
     by_source: list[BreakdownRow]
@@ -307,11 +136,7 @@ class DashboardPage:
 
     @property
     def scope_title(self) -> str:
-        if self.scope.plan is not None:
-            return self.scope.plan.title
-        if self.scope.body is not None:
-            return self.scope.body.name
-        return "All plans"
+        return self.scope.title
 
     @property
     def overall_rows(self) -> list[BreakdownRow]:
@@ -319,11 +144,27 @@ class DashboardPage:
 
     @property
     def overdue_url(self) -> str:
-        return tracker_url(self.scope.tracker_params | {"overdue": YES})
+        return self.tracker.url(overdue=YES)
 
     @property
     def update_due_url(self) -> str:
-        return tracker_url(self.scope.tracker_params | {"update_due": YES})
+        return self.tracker.url(update_due=YES)
+
+    @cached_property
+    def breakdowns(self) -> dict[str, Breakdown]:
+        """Each breakdown as the page shows it, by its slug (reports.dashboard.breakdowns.KINDS);
+        none by plan on a plan's dashboard."""
+        rows = {
+            "plans": self.by_plan,
+            "sources": self.by_source,
+            "organisations": self.by_organisation,
+            "leads": self.by_lead,
+        }
+        return {
+            slug: Breakdown(kind=kind, rows=rows[slug], all_url=breakdown_url(self.scope, slug))
+            for slug, kind in KINDS.items()
+            if not (kind.needs_many_plans and self.scope.plan is not None)
+        }
 
     @property
     def latest_quarter(self):
@@ -359,22 +200,59 @@ def late_responses(scope: Scope, *, on: datetime.date) -> list[ResponseLateness]
 
 def dashboard_page(*, scope: Scope, on: datetime.date | None = None) -> DashboardPage:
     on = on or clock.today()
-    by_plan = rows_by_plan(scope, on=on)
+    tracker = tracker_link(scope)
+    by_plan = rows_by_plan(scope, on=on, tracker=tracker)
+    overall = BreakdownRow(label="All actions", summary=added_up(row.summary for row in by_plan), tracker=tracker)
     return DashboardPage(
         scope=scope,
         on=on,
-        overall=BreakdownRow(
-            label="All actions",
-            summary=_summed(row.summary for row in by_plan),
-            tracker_params=scope.tracker_params,
-        ),
+        tracker=tracker,
+        overall=overall,
         by_plan=by_plan,
-        by_source=rows_by_source(scope, on=on),
-        by_organisation=rows_by_organisation(scope, on=on),
-        by_lead=rows_by_lead(scope, on=on),
+        by_source=rows_by_source(scope, on=on, tracker=tracker),
+        by_organisation=rows_by_organisation(scope, on=on, tracker=tracker),
+        by_lead=rows_by_lead(scope, on=on, tracker=tracker),
         overdue=overdue_actions(scope, on=on, limit=LIST_LIMIT),
         update_due=update_due_actions(scope, on=on, limit=LIST_LIMIT),
-        history=rag_history(actions=scope.actions, on=on),
+        history=rag_history(plans=scope.plans, on=on, current=overall.summary),
         late_responses=late_responses(scope, on=on),
         list_limit=LIST_LIMIT,
+    )
+
+
+# --- A breakdown's own page -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BreakdownPage:
+    """Every row of one breakdown, in order (alphabetical, the bucket without one last), a
+    page of BREAKDOWN_PAGE_SIZE at a time."""
+
+    scope: Scope
+    on: datetime.date
+    kind: Kind
+    rows: Page
+    page_range: list
+    dashboard_url: str
+    reporting_cycle_days: int = field(default_factory=rag.reporting_cycle_days)
+
+
+def breakdown_page(
+    *, scope: Scope, slug: str, page_number: str | int | None = 1, on: datetime.date | None = None
+) -> BreakdownPage:
+    """Queries: 1 the counts (by plan: 1 the plans, 1 the counts). Raises Http404 for a kind of
+    breakdown that does not exist, or by plan on a plan's dashboard."""
+    kind = KINDS.get(slug)
+    if kind is None or (kind.needs_many_plans and scope.plan is not None):
+        raise Http404
+    on = on or clock.today()
+    paginator = Paginator(kind.rows(scope, on=on, tracker=tracker_link(scope)), BREAKDOWN_PAGE_SIZE)
+    rows = paginator.get_page(page_number)
+    return BreakdownPage(
+        scope=scope,
+        on=on,
+        kind=kind,
+        rows=rows,
+        page_range=list(paginator.get_elided_page_range(rows.number, on_each_side=1, on_ends=1)),
+        dashboard_url=dashboard_url(scope),
     )
