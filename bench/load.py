@@ -21,6 +21,8 @@ import urllib.parse
 from dataclasses import dataclass
 from pathlib import Path
 
+from bench.report import percentile
+
 HOST = "127.0.0.1"
 REQUEST_TIMEOUT = 120  # seconds: a request still running then counts as an error
 
@@ -166,7 +168,7 @@ def load(port: int, path: str, *, cookie: str, connections: int, seconds: float,
         "errors": len(samples) - len(ok),
         "requests_per_second": round(len(ok) / elapsed, 2) if elapsed else 0,
         "median_ms": round(statistics.median(ok) * 1000, 1) if ok else None,
-        "p95_ms": round(ok[max(0, -(-len(ok) * 95 // 100) - 1)] * 1000, 1) if ok else None,
+        "p95_ms": round(percentile(ok, 0.95) * 1000, 1) if ok else None,
     }
 
 

@@ -39,20 +39,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from django.urls import reverse  # noqa: E402
 
 from actionplans import scale  # noqa: E402
-from bench.report import ADMIN_CHANGELIST, PAGES  # noqa: E402
+from actionplans.plans.selectors import my_actions_page  # noqa: E402
+from bench.report import ADMIN_CHANGELIST, PAGES, percentile  # noqa: E402
 
 MB = 1024 * 1024
 
 
 # --- numbers ---------------------------------------------------------------------------------------
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile: the smallest value with at least `fraction` of the values at or
-    below it (of 7 values, the 95th percentile is the largest)."""
-    ordered = sorted(values)
-    rank = max(1, -(-len(ordered) * fraction // 1))
-    return ordered[int(rank) - 1]
 
 
 def summary_ms(seconds: list[float]) -> dict:
@@ -227,7 +220,7 @@ def pages(args) -> dict:
         "sizes": {
             "plan_actions": featured.plan.actions.count(),
             "list_items": _list_items(featured.meeting),
-            "officer": featured.officer.display_name,
+            "officer_actions": len(my_actions_page(person=featured.officer).actions),
         },
     }
 

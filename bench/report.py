@@ -40,6 +40,14 @@ PAPER_PEAK_MB = 300
 IMPORT_SECONDS = 10
 
 
+def percentile(values: list[float], fraction: float) -> float:
+    """Nearest-rank percentile: the smallest value with at least `fraction` of the values at or
+    below it (of 7 values, the 95th percentile is the largest)."""
+    ordered = sorted(values)
+    rank = max(1, -(-len(ordered) * fraction // 1))
+    return ordered[int(rank) - 1]
+
+
 def ratio(numerator, denominator) -> float | None:
     if numerator is None or not denominator:
         return None
@@ -175,8 +183,9 @@ def page_table(databases: dict) -> list[list[str]]:
             elif "error" in page:
                 row += [page["error"][:40], "–", "–", "–"]
             else:
+                cpu = f" (CPU {_ms(page['cpu_median_ms'])})" if page.get("cpu_median_ms") is not None else ""
                 row += [
-                    f"{_ms(page['median_ms'])} / {_ms(page['p95_ms'])}",
+                    f"{_ms(page['median_ms'])} / {_ms(page['p95_ms'])}{cpu}",
                     str(page["queries"]),
                     _x(page.get("over_admin")),
                     _x(page.get("over_sql")),

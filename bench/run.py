@@ -82,6 +82,9 @@ def parse_args(argv=None):
     parser.add_argument("--out", help="The JSON file to write (default bench/results/<timestamp>.json).")
     parser.add_argument("--keep", action="store_true", help="Keep the databases afterwards.")
     parser.add_argument("--strict", action="store_true", help="Exit 1 if any budget fails.")
+    parser.add_argument(
+        "--report", metavar="JSON", help="Measure nothing: print the tables and budgets of a results file."
+    )
     args = parser.parse_args(argv)
     args.scales = _names(args.scales, SCALE_FACTORS, "--scales")
     args.databases = _names(args.databases, ("sqlite", "postgres"), "--databases")
@@ -346,6 +349,13 @@ def tables(results: dict) -> str:
     for scale, databases in results["runs"].items():
         actions = next(iter(databases.values())).get("actions", 0)
         parts.append(f"\n### {scale.capitalize()} scale: {actions:,} actions\n")
+        sizes = next((run["sizes"] for run in databases.values() if run.get("sizes")), None)
+        if sizes:
+            parts.append(
+                f"The plan page and plan dashboard show a plan of {sizes['plan_actions']:,} actions; the "
+                f"monitoring list has {sizes['list_items']:,} items; My actions lists "
+                f"{sizes.get('officer_actions', '–')} open actions.\n"
+            )
         for database, run in databases.items():
             if "error" in run:
                 parts.append(f"{report.DATABASE_NAMES[database]}: {run['error']}\n")
@@ -355,8 +365,30 @@ def tables(results: dict) -> str:
     return "\n".join(parts)
 
 
+def summarise(results: dict, out: Path, *, strict: bool) -> int:
+    """Judge the budgets, print the tables and the budgets, write them beside the JSON."""
+    for databases in results["runs"].values():
+        for run in databases.values():
+            report.page_ratios(run.get("pages", {}))
+            report.task_ratios(run)
+    results["budgets"] = report.evaluate(results["runs"])
+    out.write_text(json.dumps(results, indent=1, default=str))
+    summary = tables(results)
+    out.with_suffix(".md").write_text(summary + "\n")
+    print("\n" + summary)
+    print("\nBudgets:")
+    print("\n".join(report.budget_lines(results["budgets"])))
+    failed = sum(check["result"] == "FAIL" for check in results["budgets"])
+    passed = sum(check["result"] == "PASS" for check in results["budgets"])
+    print(f"\n{passed} PASS, {failed} FAIL. Results: {out} (and {out.with_suffix('.md').name})")
+    return 1 if strict and failed else 0
+
+
 def main(argv=None) -> int:
     args = parse_args(argv)
+    if args.report:
+        path = Path(args.report)
+        return summarise(json.loads(path.read_text()), path, strict=args.strict)
     Path(args.data_dir).mkdir(parents=True, exist_ok=True)
     stamp = datetime.datetime.now().strftime("%Y%m%d-%H%M%S")
     out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"{stamp}.json"
@@ -369,17 +401,7 @@ def main(argv=None) -> int:
             results["runs"].setdefault(scale, {})[database] = run_one(scale, database, args)
             out.write_text(json.dumps(results, indent=1, default=str))  # so far, in case of a later failure
     results["machine"]["load_average_at_end"] = _load_average()
-    results["budgets"] = report.evaluate(results["runs"])
-    out.write_text(json.dumps(results, indent=1, default=str))
-    summary = tables(results)
-    out.with_suffix(".md").write_text(summary + "\n")
-    print("\n" + summary)
-    print("\nBudgets:")
-    print("\n".join(report.budget_lines(results["budgets"])))
-    failed = sum(check["result"] == "FAIL" for check in results["budgets"])
-    passed = sum(check["result"] == "PASS" for check in results["budgets"])
-    print(f"\n{passed} PASS, {failed} FAIL. Results: {out} (and {out.with_suffix('.md').name})")
-    return 1 if args.strict and failed else 0
+    return summarise(results, out, strict=args.strict)
 
 
 if __name__ == "__main__":

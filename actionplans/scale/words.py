@@ -1,5 +1,5 @@
 """The words actionplans.scale builds its generated council out of: names, places, the text of
-recommendations, actions and progress updates. Plain lists, kept apart so scale.py reads as the
+recommendations, actions and progress updates. Plain lists, kept apart so the generator reads as the
 shape of the data rather than its vocabulary. Everything here is invented."""
 
 PLACE = "Eastbrook"
