@@ -58,7 +58,7 @@ def test_council_and_county_sizes_are_those_of_the_issue():
     assert (small.featured_plan_actions, small.list_items, small.officer_actions) == (100, 30, 20)
 
 
-@pytest.mark.django_db
+@pytest.mark.django_db(transaction=True)  # --flush truncates, which PostgreSQL refuses mid-transaction
 def test_the_same_seed_on_the_same_day_gives_the_same_rows_and_another_seed_does_not():
     first = digest_of(seed())
     again = digest_of(seed(flush=True))
