@@ -50,6 +50,7 @@ def serve(*, gunicorn: Path, root: Path, env: dict, workers: int, log: Path):
         "5",
         "--chdir",
         str(root),
+        "--no-control-socket",  # nothing to control; and no socket in the home directory to collide on
     ]
     with open(log, "ab") as log_file:
         process = subprocess.Popen(command, env=env, stdout=log_file, stderr=subprocess.STDOUT, cwd=root)
