@@ -16,7 +16,14 @@ from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 
 from actionplans.meetings.models import MonitoringDecision, SignOffDecision
 from actionplans.meetings.signoff import ItemState, decision_error, item_state
-from actionplans.plans.models import Action, ActionComment, Plan, ProgressUpdate, TargetDateRevision
+from actionplans.plans.models import (
+    Action,
+    ActionComment,
+    Plan,
+    ProgressUpdate,
+    TargetDateRevision,
+    refresh_latest_updates,
+)
 from actionplans.plans.rag import ActionStatus, Rag
 from actionplans.plans.target_dates import parse_target_date
 from actionplans.scale import words
@@ -113,6 +120,9 @@ class ScaleGenerator(CouncilGenerator):
             self._plans()
             self._action_specs()
             self._write_actions()
+            # The rows went in through plain QuerySets, so keep each action's newest update
+            # (status, RAG, date) in step here, set-based, as every other write does.
+            refresh_latest_updates(Action.objects.using(self.using).values_list("pk", flat=True), using=self.using)
             self._decisions()
             self._comments()
             self._accounts()
