@@ -23,6 +23,10 @@ Fast: rows are written with bulk_create in batches, in one transaction. Generate
 change history: they are written through a plain QuerySet, not the audited managers
 (actionplans.kernel.audit records a history row for every bulk-created row), since nobody
 changed them; the history tables stay empty.
+
+In parts: sizes.py (how much of everything), council.py (organisations, people, bodies,
+meetings, sources, recommendations, plans), generator.py (actions, their updates and target date
+moves, decisions, comments, accounts), digest.py, words.py (the vocabulary).
 """
 
 from __future__ import annotations
