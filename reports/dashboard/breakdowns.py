@@ -146,9 +146,17 @@ def _in_order(rows: list[BreakdownRow]) -> list[BreakdownRow]:
     return sorted(rows, key=lambda row: (row.is_unassigned, row.label.casefold()))
 
 
-def rows_by_plan(scope: Scope, *, on: datetime.date, tracker: TrackerLink) -> list[BreakdownRow]:
-    """Every plan in scope, with none of its actions counted as zero. Queries: 1 plans, 1 counts."""
-    plans = list(scope.plans.order_by("title").values_list("pk", "title"))
+def plans_in(scope: Scope) -> list[tuple[int, str]]:
+    """The id and title of every plan in scope, by title. 1 query."""
+    return list(scope.plans.order_by("title").values_list("pk", "title"))
+
+
+def rows_by_plan(
+    scope: Scope, *, on: datetime.date, tracker: TrackerLink, plans: list[tuple[int, str]] | None = None
+) -> list[BreakdownRow]:
+    """Every plan in scope (`plans`, from plans_in), with none of its actions counted as zero.
+    Queries: 1 plans (unless given), 1 counts."""
+    plans = plans_in(scope) if plans is None else plans
     counts = scope.actions.with_rag(on=on).rag_counts_by_plan()
     return [
         BreakdownRow(

@@ -176,9 +176,11 @@ class RagHistory:
     months: list[PeriodFigures]
 
 
-def rag_history(*, plans: QuerySet, on: datetime.date | None = None, current: RagSummary | None = None) -> RagHistory:
-    """RAG over time by quarter and by month for the actions of the plans in the queryset.
-    `current` is those actions' counts now (ActionQuerySet.with_rag), for the period so far."""
+def rag_history(
+    *, plans: QuerySet | Iterable[int], on: datetime.date | None = None, current: RagSummary | None = None
+) -> RagHistory:
+    """RAG over time by quarter and by month for the actions of the plans (a queryset, or their
+    ids). `current` is those actions' counts now (ActionQuerySet.with_rag), for the period so far."""
     on = on or clock.today()
     quarters, months = quarter_periods(on=on), month_periods(on=on)
     ended = period_ends_shown(on=on)
@@ -187,7 +189,8 @@ def rag_history(*, plans: QuerySet, on: datetime.date | None = None, current: Ra
         period_end: RagSummary.from_counts(counts) for period_end, _, counts in plan_rag_counts_by_period(plans, ended)
     }
     if current is None:
-        by_plan = Action.objects.filter(plan__in=plans.order_by().values("pk")).with_rag(on=on).rag_counts_by_plan()
+        plan_ids = plans.order_by().values("pk") if isinstance(plans, QuerySet) else list(plans)
+        by_plan = Action.objects.filter(plan__in=plan_ids).with_rag(on=on).rag_counts_by_plan()
         current = added_up(RagSummary.from_counts(counts) for counts in by_plan.values())
 
     def figures(periods: Sequence[Period]) -> list[PeriodFigures]:

@@ -26,16 +26,17 @@ _CONDITIONS = {rag.value: Q(rag=rag.value) for rag in Rag} | {
 
 
 def plan_rag_counts_by_period(
-    plans: QuerySet, period_ends: Iterable[datetime.date], *fields: str
+    plans: QuerySet | Iterable[int], period_ends: Iterable[datetime.date], *fields: str
 ) -> list[tuple[datetime.date, dict, dict[str, int]]]:
-    """How many actions of the plans in the queryset showed each RAG, were overdue and had an
-    update due at each recorded period end, grouped by the plans' `fields` (none, "pk",
-    "owning_body"): one query, adding up a row per plan and period (RagSnapshotCount). Each
-    row: the period end, the group's values of `fields`, its counts. A period end or group
-    with no actions has no row; a period not recorded (periods_record) has none either."""
+    """How many actions of the plans (a queryset, or their ids) showed each RAG, were overdue
+    and had an update due at each recorded period end, grouped by the plans' `fields` (none,
+    "pk", "owning_body"): one query, adding up a row per plan and period (RagSnapshotCount).
+    Each row: the period end, the group's values of `fields`, its counts. A period end or
+    group with no actions has no row; a period not recorded (periods_record) has none either."""
+    plan_ids = plans.order_by().values("pk") if isinstance(plans, QuerySet) else list(plans)
     lookups = {f"plan__{name}": name for name in fields}
     rows = (
-        RagSnapshotCount.objects.filter(period_id__in=list(period_ends), plan__in=plans.order_by().values("pk"))
+        RagSnapshotCount.objects.filter(period_id__in=list(period_ends), plan__in=plan_ids)
         .order_by()
         .values("period", *lookups)
         .annotate(**{f"sum_{column}": Sum(column) for column in COUNT_COLUMNS.values()})
