@@ -57,7 +57,10 @@ class AuditedQuerySet(models.QuerySet):
     def bulk_update(self, objs, fields, batch_size=None):
         objs = list(objs)
         with transaction.atomic(using=self.db):
-            count = super().bulk_update(objs, fields, batch_size=batch_size)
+            # Django's bulk_update() writes through update(), which records (and signals) too:
+            # write through a plain QuerySet, so each row is recorded once, here.
+            plain = models.QuerySet(model=self.model, using=self.db)
+            count = plain.bulk_update(objs, fields, batch_size=batch_size)
             if objs:
                 record_links(self.model, self.model.history.bulk_history_create(objs, update=True))
                 bulk_written.send(sender=self.model, objs=objs, fields=set(fields))
