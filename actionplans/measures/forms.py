@@ -17,7 +17,7 @@ from django.db.models import Q
 from actionplans.kernel.dates import DATE_INPUT_FORMATS
 from actionplans.kernel.forms import OpenedVersionMixin, opened_version_field
 from actionplans.measures.models import FIGURE, Measure, MeasureValue
-from actionplans.measures.services import ValueEntry, key
+from actionplans.measures.services import ValueEntry, key, values_check
 from actionplans.measures.units import Frequency, MeasureUnit, month_end
 from actionplans.plans.models import Action, Plan
 from actionplans.plans.rag import Direction, RagRule
@@ -261,9 +261,11 @@ class ValuesForm(forms.Form):
 
     error_messages = {"conflict": "Somebody else entered figures for this period while you were entering yours"}
 
-    def __init__(self, *args, measures: list[Measure], existing: dict[int, MeasureValue], **kwargs):
+    def __init__(
+        self, *args, measures: list[Measure], existing: dict[int, MeasureValue], period_end: datetime.date, **kwargs
+    ):
         super().__init__(*args, **kwargs)
-        self.measures, self.existing = measures, existing
+        self.measures, self.existing, self.period_end = measures, existing, period_end
         for measure in measures:
             unit = measure.unit_choice
             current = existing.get(measure.pk)
@@ -307,6 +309,23 @@ class ValuesForm(forms.Form):
             }
             rows.append({"measure": measure, "current": self.existing.get(measure.pk), **fields})
         return rows
+
+    def clean(self):
+        """Check every figure that was typed well by the rules of the service too, so one form
+        sent back names every problem at once, not the typing mistakes first."""
+        cleaned = super().clean()
+        well_typed = [
+            entry
+            for entry in self.entries()
+            if not any(
+                key(name, entry.measure) in self.errors for name in ("value", "numerator", "denominator", "note")
+            )
+        ]
+        errors, _figures, _existing = values_check(period_end=self.period_end, entries=well_typed)
+        for name, messages in errors.items():
+            for message in messages:
+                self.add_error(name if name in self.fields else None, message)
+        return cleaned
 
     def entries(self) -> list[ValueEntry]:
         data = self.cleaned_data

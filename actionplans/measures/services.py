@@ -308,15 +308,11 @@ def _entry_errors(entry: ValueEntry, existing: MeasureValue | None) -> tuple[dic
     return errors, value
 
 
-def values_record(*, period_end: datetime.date, entries: Sequence[ValueEntry], by: Person | None) -> RecordedValues:
-    """Enter or correct the values of one period across several measures, all or nothing.
-
-    Each figure is checked as the database would (a numerator and denominator agree with the
-    figure; a share's numerator is within its denominator; a count has neither); where only a
-    numerator and denominator are given, the figure is worked out from them. A figure already
-    entered can be corrected (its history keeps the earlier one) but not removed here. Raises
-    ValidationError (field -> messages) or ValuesConflict (somebody else entered or corrected a
-    value of this period after the form was opened); nothing is written in either case."""
+def values_check(
+    *, period_end: datetime.date, entries: Sequence[ValueEntry]
+) -> tuple[dict[str, list[str]], dict[int, Decimal | None], dict[int, MeasureValue]]:
+    """The rules of values_record(), without writing: what is wrong with each entry (field ->
+    messages), the figure to store for each measure, and the values the period has already."""
     errors: dict[str, list[str]] = {}
     if period_end > clock.today():
         errors["period_end"] = [PERIOD_NOT_ENDED]
@@ -329,6 +325,19 @@ def values_record(*, period_end: datetime.date, entries: Sequence[ValueEntry], b
         entry_errors, figure = _entry_errors(entry, existing.get(entry.measure.pk))
         errors |= entry_errors
         figures[entry.measure.pk] = figure
+    return errors, figures, existing
+
+
+def values_record(*, period_end: datetime.date, entries: Sequence[ValueEntry], by: Person | None) -> RecordedValues:
+    """Enter or correct the values of one period across several measures, all or nothing.
+
+    Each figure is checked as the database would (a numerator and denominator agree with the
+    figure; a share's numerator is within its denominator; a count has neither); where only a
+    numerator and denominator are given, the figure is worked out from them. A figure already
+    entered can be corrected (its history keeps the earlier one) but not removed here. Raises
+    ValidationError (field -> messages) or ValuesConflict (somebody else entered or corrected a
+    value of this period after the form was opened); nothing is written in either case."""
+    errors, figures, existing = values_check(period_end=period_end, entries=entries)
     if not errors and all(entry.is_blank for entry in entries):
         errors["__all__"] = [NOTHING_ENTERED]
     if errors:

@@ -132,7 +132,7 @@ def measure_values(request, pk: int):
             "entered_by"
         )
     }
-    form = ValuesForm(request.POST or None, measures=measures, existing=existing)
+    form = ValuesForm(request.POST or None, measures=measures, existing=existing, period_end=period_end)
     conflicts = []
     if request.method == "POST" and period_form.is_bound and not period_form.is_valid():
         form.is_valid()
