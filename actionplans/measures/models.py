@@ -154,6 +154,11 @@ class Measure(models.Model):
                 condition=Q(green_tolerance__gte=0, amber_tolerance__gte=F("green_tolerance")),
                 name="measure_tolerances_ordered",
             ),
+            # A RAG needs a better way: where neither way is better, the measure has none.
+            models.CheckConstraint(
+                condition=~Q(direction=Direction.NEITHER) | Q(rag_rule=RagRule.NONE),
+                name="measure_neither_direction_has_no_rag",
+            ),
             # Threshold bands: both thresholds for the bands rule and none for another, green's
             # the better of the two (or the same, for no amber band).
             models.CheckConstraint(
@@ -197,7 +202,7 @@ class Measure(models.Model):
         return MeasureUnit(self.unit)
 
     @property
-    def higher_is_better(self) -> bool:
+    def higher_is_better(self) -> bool | None:
         return Direction(self.direction).higher_is_better
 
     def format(self, value) -> str:

@@ -57,7 +57,7 @@ TARGET_FROM_WITHOUT_TARGET = "Enter the target as well as the date it applies fr
 
 
 def _threshold_errors(*, rule: str, direction: str, green, amber) -> dict:
-    if rule != RagRule.BANDS:
+    if rule != RagRule.BANDS or direction == Direction.NEITHER:
         return {}
     errors = {}
     if green is None:
@@ -82,6 +82,8 @@ def _measure_errors(*, plan: Plan, measure: Measure | None, values: dict, links:
         errors["name"] = [NAME_TAKEN]
     if values["baseline_date"] is not None and values["baseline_value"] is None:
         errors["baseline_date"] = [BASELINE_DATE_WITHOUT_VALUE]
+    if values["direction"] == Direction.NEITHER and values["rag_rule"] != RagRule.NONE:
+        errors["rag_rule"] = ["Neither way is better for this measure: choose No RAG, or say which way is better"]
     if values["amber_tolerance"] < values["green_tolerance"]:
         errors["amber_tolerance"] = [TOLERANCES_ORDERED]
     errors |= _threshold_errors(

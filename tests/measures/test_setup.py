@@ -66,7 +66,7 @@ def test_a_plan_lead_adds_a_measure_with_its_bands_and_links(world, lead_client)
     assert list(measure.recommendations.all()) == [world["recommendation"]]
     assert list(measure.actions.all()) == [world["action"]]
     assert list(measure.core_data_set_of.all()) == [world["panel"]]
-    assert measure.position == 2
+    assert measure.position == world["measure"].position + 1  # at the end of the plan's measures
 
 
 def test_support_adds_a_measure_with_a_target(world, support_client):
