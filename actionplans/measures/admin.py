@@ -34,3 +34,12 @@ class MeasureValueAdmin(SimpleHistoryAdmin):
     search_fields = ["measure__name", "note"]
     date_hierarchy = "period_end"
     autocomplete_fields = ["measure", "entered_by"]
+
+
+@admin.register(MeasureTarget)
+class MeasureTargetAdmin(SimpleHistoryAdmin):
+    list_display = ["measure", "value", "applies_from", "note"]
+    list_filter = ["measure__plan"]
+    list_select_related = ["measure"]
+    search_fields = ["measure__name", "note"]
+    autocomplete_fields = ["measure"]

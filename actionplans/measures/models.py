@@ -7,12 +7,13 @@ constraints behind it.
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import models, router, transaction
-from django.db.models import F, Q, Value
-from django.db.models.functions import Abs
+from django.db.models import F, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Abs, Coalesce
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +27,52 @@ from partners.models import Body, Person
 from recommendations.models import Recommendation
 
 FIGURE = {"max_digits": 14, "decimal_places": 4}
+
+
+class MeasureQuerySet(AuditedQuerySet):
+    def with_latest(self, *, on: datetime.date):
+        """Annotate what a measures table shows of each measure as at `on`, in the same query
+        however many measures and values there are (one indexed lookup per measure each):
+
+        * `actual_period_end`, `actual_value`, `actual_numerator`, `actual_denominator`: its
+          newest value for a period ending on or before `on` (all None if it has none);
+        * `previous_period_end`, `previous_value`: the value of the period before that one;
+        * `target_value`, `target_note`: the target that applied to the actual's period (or, with
+          no actual, to `on`): the latest whose date is on or before it, else the one from the
+          start.
+
+        The RAG and the direction of travel follow from these by the rules
+        (actionplans.plans.rag.measures), applied to the row in Python: exactly, on Decimals."""
+        values = MeasureValue.objects.filter(measure=OuterRef("pk"), period_end__lte=on).order_by("-period_end")
+        queryset = self.annotate(
+            actual_period_end=Subquery(values.values("period_end")[:1]),
+            actual_value=Subquery(values.values("value")[:1]),
+            actual_numerator=Subquery(values.values("numerator")[:1]),
+            actual_denominator=Subquery(values.values("denominator")[:1]),
+        )
+        previous = MeasureValue.objects.filter(
+            measure=OuterRef("pk"), period_end__lt=OuterRef("actual_period_end")
+        ).order_by("-period_end")
+        applying = Coalesce(OuterRef("actual_period_end"), Value(on, output_field=models.DateField()))
+        targets = (
+            MeasureTarget.objects.filter(measure=OuterRef("pk"))
+            .filter(Q(applies_from__isnull=True) | Q(applies_from__lte=applying))
+            .order_by(F("applies_from").desc(nulls_last=True))
+        )
+        return queryset.annotate(
+            previous_period_end=Subquery(previous.values("period_end")[:1]),
+            previous_value=Subquery(previous.values("value")[:1]),
+            target_value=Subquery(targets.values("value")[:1]),
+            target_note=Subquery(targets.values("note")[:1]),
+        )
+
+    def for_table(self, *, on: datetime.date):
+        """with_latest(), with the plan and data owner, in the plans' and measures' order."""
+        return (
+            self.with_latest(on=on)
+            .select_related("plan", "data_owner")
+            .order_by("plan__title", "plan_id", "position", "pk")
+        )
 
 
 class Measure(models.Model):
@@ -86,7 +133,7 @@ class Measure(models.Model):
         help_text="Raised by every edit, so two people editing at once cannot overwrite each other.",
     )
 
-    objects = AuditedQuerySet.as_manager()
+    objects = MeasureQuerySet.as_manager()
     history = HistoricalRecords(m2m_fields=[recommendations, actions, core_data_set_of])
 
     class Meta:
@@ -106,6 +153,11 @@ class Measure(models.Model):
             models.CheckConstraint(
                 condition=Q(green_tolerance__gte=0, amber_tolerance__gte=F("green_tolerance")),
                 name="measure_tolerances_ordered",
+            ),
+            # A RAG needs a better way: where neither way is better, the measure has none.
+            models.CheckConstraint(
+                condition=~Q(direction=Direction.NEITHER) | Q(rag_rule=RagRule.NONE),
+                name="measure_neither_direction_has_no_rag",
             ),
             # Threshold bands: both thresholds for the bands rule and none for another, green's
             # the better of the two (or the same, for no amber band).
@@ -150,11 +202,33 @@ class Measure(models.Model):
         return MeasureUnit(self.unit)
 
     @property
-    def higher_is_better(self) -> bool:
+    def higher_is_better(self) -> bool | None:
         return Direction(self.direction).higher_is_better
 
     def format(self, value) -> str:
         return self.unit_choice.format(value)
+
+    @property
+    def baseline_label(self) -> str:
+        return self.format(self.baseline_value)
+
+    @property
+    def green_threshold_label(self) -> str:
+        return self.format(self.green_threshold)
+
+    @property
+    def amber_threshold_label(self) -> str:
+        return self.format(self.amber_threshold)
+
+
+def target_on(targets, day: datetime.date):
+    """Of a measure's targets, the one that applies to the period ending on `day`: the latest
+    whose date is on or before it, else the one from the start; None if none applies."""
+    applying = [t for t in targets if t.applies_from is None or t.applies_from <= day]
+    dated = [t for t in applying if t.applies_from is not None]
+    if dated:
+        return max(dated, key=lambda t: t.applies_from)
+    return applying[0] if applying else None
 
 
 class MeasureTarget(models.Model):
@@ -187,7 +261,11 @@ class MeasureTarget(models.Model):
 
     def __str__(self):
         since = f" from {self.applies_from:%-d %B %Y}" if self.applies_from else ""
-        return f"{self.measure}: {self.measure.format(self.value)}{since}"
+        return f"{self.measure}: {self.label}{since}"
+
+    @property
+    def label(self) -> str:
+        return self.measure.format(self.value)
 
 
 def _agrees_with_counts(scale: Decimal) -> LessThanOrEqual:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db import models
 
@@ -98,3 +98,21 @@ def period_label(period_end: datetime.date, frequency: str | None = None) -> str
     if frequency in (None, Frequency.MONTHLY) and period_end == month_end(period_end):
         return f"{period_end:%B %Y}"
     return f"{period_end.day} {period_end:%B %Y}"
+
+
+def value_from_counts(unit: str, numerator: int, denominator: int) -> Decimal:
+    """The figure a numerator and denominator give in this unit, to two decimal places
+    (196 of 226 as a percentage: 86.73)."""
+    scale = MeasureUnit(unit).ratio_scale
+    return (Decimal(numerator) * scale / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def counts_agree(unit: str, value, numerator: int | None, denominator: int | None) -> bool:
+    """Whether a figure agrees with its numerator and denominator, give or take the rounding of
+    a printed figure (RATIO_TOLERANCE): the rule the database checks too
+    (MeasureValue's constraint measure_value_agrees_with_counts)."""
+    scale = MeasureUnit(unit).ratio_scale
+    if numerator is None or denominator is None or scale is None or denominator <= 0:
+        return True
+    value = value if isinstance(value, Decimal) else Decimal(str(value))
+    return abs(value * denominator - Decimal(numerator) * scale) <= RATIO_TOLERANCE * denominator

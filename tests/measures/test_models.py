@@ -50,6 +50,11 @@ def test_threshold_bands_are_ordered_by_which_way_is_better():
     )
 
 
+def test_a_measure_where_neither_way_is_better_has_no_rag_rule():
+    MeasureFactory(direction=Direction.NEITHER, rag_rule=RagRule.NONE)
+    refused(lambda: MeasureFactory(direction=Direction.NEITHER, rag_rule=RagRule.TOLERANCE))
+
+
 def test_the_bands_rule_needs_both_thresholds_and_no_other_rule_has_any():
     refused(lambda: MeasureFactory(rag_rule=RagRule.BANDS, green_threshold=70))
     refused(lambda: MeasureFactory(rag_rule=RagRule.TOLERANCE, green_threshold=70, amber_threshold=60))

@@ -142,6 +142,12 @@ def test_each_rule_is_applied_with_the_measures_direction_and_settings():
     assert bands.short_label == "Amber"
 
 
+def test_a_measure_where_neither_way_is_better_has_no_colour():
+    assessment = assess_measure(rule=RagRule.TOLERANCE, value=308, target=300, direction=Direction.NEITHER)
+    assert (assessment.rag, assessment.no_rag) == (None, NoRag.NO_RULE)
+    assert Direction.NEITHER.higher_is_better is None
+
+
 def test_the_colours_are_named_in_the_trust_boards_words():
     assert measure_rag_label(G) == "Green: On target"
     assert measure_rag_label(R) == "Red: Significant variance"
@@ -158,6 +164,9 @@ def test_the_colours_are_named_in_the_trust_boards_words():
         (84, 90, False, Travel.IMPROVING),
         (90, 84, False, Travel.WORSENING),
         (Decimal("87.00"), Decimal(87), True, Travel.NO_CHANGE),
+        (308, 304, None, Travel.UP),  # neither way is better: the number of children open to a team
+        (304, 308, None, Travel.DOWN),
+        (308, 308, None, Travel.NO_CHANGE),
         (87, None, True, Travel.NO_PREVIOUS),
         (None, 87, True, Travel.NO_PREVIOUS),
     ],

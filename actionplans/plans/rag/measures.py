@@ -34,14 +34,17 @@ DEFAULT_AMBER_TOLERANCE = Decimal(15)
 
 
 class Direction(models.TextChoices):
-    """Which way is better for a measure."""
+    """Which way is better for a measure. For some neither is (the number of children open to a
+    team): such a measure has no RAG, and moves up or down rather than improving or worsening."""
 
     HIGHER = "higher", "Higher is better"
     LOWER = "lower", "Lower is better"
+    NEITHER = "neither", "Neither way is better"
 
     @property
-    def higher_is_better(self) -> bool:
-        return self is Direction.HIGHER
+    def higher_is_better(self) -> bool | None:
+        """True or False; None when neither way is better."""
+        return {Direction.HIGHER: True, Direction.LOWER: False}.get(self)
 
 
 class RagRule(models.TextChoices):
@@ -149,7 +152,7 @@ def assess_measure(
     period; the target, the one that applied to that period (Measure.target_on)."""
     higher = Direction(direction).higher_is_better
     rule = RagRule(rule)
-    if rule is RagRule.NONE:
+    if rule is RagRule.NONE or higher is None:
         return MeasureAssessment(rag=None, no_rag=NoRag.NO_RULE)
     if rule is RagRule.TOLERANCE and target is None:
         return MeasureAssessment(rag=None, no_rag=NoRag.NO_TARGET)
@@ -178,6 +181,8 @@ class Travel(models.TextChoices):
 
     IMPROVING = "improving", "Improving"
     WORSENING = "worsening", "Worsening"
+    UP = "up", "Up"  # where neither way is better
+    DOWN = "down", "Down"
     NO_CHANGE = "no_change", "No change"
     NO_PREVIOUS = "no_previous", "No previous value"
 
@@ -190,19 +195,24 @@ class Travel(models.TextChoices):
 TRAVEL_SYMBOLS = {
     Travel.IMPROVING: "▲",
     Travel.WORSENING: "▼",
+    Travel.UP: "↑",
+    Travel.DOWN: "↓",
     Travel.NO_CHANGE: "▶",
     Travel.NO_PREVIOUS: "–",
 }
 
 
-def direction_of_travel(current, previous, *, higher_is_better: bool = True) -> Travel:
+def direction_of_travel(current, previous, *, higher_is_better: bool | None = True) -> Travel:
     """Improving, worsening or no change from the previous period's value to this one's, by
-    which way is better for the measure; "no previous value" when either is missing."""
+    which way is better for the measure (up or down where neither way is, `higher_is_better`
+    None); "no previous value" when either is missing."""
     if current is None or previous is None:
         return Travel.NO_PREVIOUS
     current, previous = _number(current), _number(previous)
     if current == previous:
         return Travel.NO_CHANGE
+    if higher_is_better is None:
+        return Travel.UP if current > previous else Travel.DOWN
     return Travel.IMPROVING if (current > previous) == higher_is_better else Travel.WORSENING
 
 
