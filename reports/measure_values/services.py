@@ -29,9 +29,9 @@ from django.utils import timezone
 from django.utils.formats import date_format
 
 from actionplans.kernel import clock
+from actionplans.measures.access import readable_measures
 from actionplans.measures.models import Measure, MeasureValue
-from actionplans.measures.units import RATIO_TOLERANCE, MeasureUnit, period_label
-from actionplans.plans.access import readable_plans
+from actionplans.measures.units import MeasureUnit, counts_agree, period_label, value_from_counts
 from partners.access import Viewer
 from reports.exports.csv import FORMULA_STARTS
 from reports.measure_values.sheet import HEADINGS, ValueSheetRow
@@ -49,17 +49,16 @@ NOTE_MAX = 4000
 
 
 def upload_measures(viewer: Viewer) -> QuerySet:
-    """The measures the viewer can see, each annotated `may_enter`: whether they may enter its
-    values. The rules of actionplans.measures: managers enter every measure's values, a plan's
-    lead those of the plan's measures, a data owner their own; anyone who may read the plan (or
-    owns the data) sees its measures."""
-    if viewer.is_manager:
-        return Measure.objects.annotate(may_enter=Value(True, output_field=BooleanField()))
+    """The measures the viewer can see (actionplans.measures.access.readable_measures), each
+    annotated `may_enter`, whether they may enter its values: measure_access(viewer,
+    measure).update, as a condition the database applies to every row at once. Managers enter
+    every measure's values, a plan's lead those of the plan's measures, a data owner their own."""
+    measures = readable_measures(viewer)
     person = viewer.person
-    if person is None:
-        return Measure.objects.none().annotate(may_enter=Value(False, output_field=BooleanField()))
+    if viewer.is_manager or person is None:
+        return measures.annotate(may_enter=Value(viewer.is_manager, output_field=BooleanField()))
     enters = Q(plan__lead=person) | Q(data_owner=person)
-    return Measure.objects.filter(Q(plan__in=readable_plans(viewer)) | enters).annotate(
+    return measures.annotate(
         may_enter=Case(When(enters, then=Value(True)), default=Value(False), output_field=BooleanField())
     )
 
@@ -155,20 +154,7 @@ def read_period_end(cell, *, on: datetime.date) -> datetime.date:
     return day
 
 
-# --- the rules a figure keeps (as the database checks them) --------------------------------------
-
-
-def figure_from_counts(unit: str, numerator: int, denominator: int) -> Decimal:
-    """The figure a numerator and denominator give, to two decimal places (196 of 226: 86.73%)."""
-    scale = MeasureUnit(unit).ratio_scale
-    return (Decimal(numerator) * scale / Decimal(denominator)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
-def counts_agree(unit: str, value: Decimal, numerator: int, denominator: int) -> bool:
-    """The figure is the numerator over the denominator in the unit, give or take the rounding
-    of a printed figure: MeasureValue's constraint measure_value_agrees_with_counts."""
-    scale = MeasureUnit(unit).ratio_scale
-    return abs(value * denominator - Decimal(numerator) * scale) <= RATIO_TOLERANCE * denominator
+# --- the rules a figure keeps (as the values form and the database check them) ----------------
 
 
 def figure_problems(
@@ -190,10 +176,10 @@ def figure_problems(
         return [f"The Numerator ({numerator:,}) cannot be more than the Denominator ({denominator:,})"], value
     if value is None:
         if denominator is not None:
-            return [], figure_from_counts(unit, numerator, denominator)
+            return [], value_from_counts(unit, numerator, denominator)
         return ["Enter the Value, or the Numerator and Denominator to work it out from"], None
     if denominator is not None and not counts_agree(unit, value, numerator, denominator):
-        expected = unit.format(figure_from_counts(unit, numerator, denominator))
+        expected = unit.format(value_from_counts(unit, numerator, denominator))
         return [
             f"The Value {unit.format(value)} does not agree with {numerator:,} of {denominator:,}, which is {expected}"
         ], value

@@ -127,7 +127,7 @@ def values_upload_confirm(request):
     if saved.corrected:
         parts.append(f"{saved.corrected} corrected")
     messages.success(request, f"{' and '.join(parts).capitalize()} from your values sheet.")
-    return redirect("measure_values_upload")
+    return redirect("measure_list")
 
 
 def _refused(request, message: str):

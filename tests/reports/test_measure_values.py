@@ -289,6 +289,21 @@ def test_a_measure_id_that_names_another_measure_is_refused(world):
     ]
 
 
+@pytest.mark.parametrize("who", ["sue", "alison", "paul", "bell", "bob", "emily", "admin"])
+def test_whose_values_a_person_may_enter_is_the_measures_layers_rule(world, who):
+    """upload_measures() answers in one query what measure_access() answers measure by measure."""
+    from actionplans.measures.access import measure_access, readable_measures
+    from reports.measure_values.services import upload_measures
+
+    viewer = viewer_for(world[who] if who == "admin" else world[who].user)
+    annotated = {m.pk: m.may_enter for m in upload_measures(viewer)}
+    assert set(annotated) == set(readable_measures(viewer).values_list("pk", flat=True))
+    for measure in world["measures"].values():
+        access = measure_access(viewer, measure)
+        assert annotated.get(measure.pk, False) == access.update, (who, measure.name)
+        assert (measure.pk in annotated) == access.read, (who, measure.name)
+
+
 # --- the confirm refuses anything that changed since the preview ---------------------------------
 
 
