@@ -164,6 +164,7 @@ def page_list(featured: scale.Featured) -> list[dict]:
         "monitoring": reverse("meeting_monitoring", args=[meeting]),
         "monitoring-panel": reverse("meeting_monitoring", args=[meeting]),
         "my-actions": reverse("my_actions"),
+        "measures-plan": reverse("plan_measures", args=[plan]),
         ADMIN_CHANGELIST: reverse("admin:actionplans_action_changelist"),
     }
     return [{"name": name, "label": label, "role": role, "url": urls[name]} for name, label, role in PAGES]
@@ -234,6 +235,7 @@ def pages(args) -> dict:
             "plan_actions": featured.plan.actions.count(),
             "list_items": _list_items(featured.meeting),
             "officer_actions": len(my_actions_page(person=featured.officer).actions),
+            "plan_measures": featured.plan.measures.count(),
         },
     }
 
