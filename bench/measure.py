@@ -403,11 +403,46 @@ def bare_weasyprint(args) -> dict:
         "<html><head><style>table{border-collapse:collapse}td,th{border:1px solid #000;padding:2pt;"
         "font:8pt sans-serif;vertical-align:top}</style></head><body><table><thead><tr>"
         "<th>Date</th><th>Title</th><th>No.</th><th>Action proposed</th><th>Action taken</th><th>Status</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table></body></html>"
+        f"</tr></thead><tbody>{rows}</tbody></table>{_bare_measures(featured.meeting, items)}</body></html>"
     )
     _warm_weasyprint()
     result = timed_with_memory(lambda: HTML(string=html).write_pdf(), args.repetitions)
     return result | {"items": len(items), "bytes": len(result.pop("last_result"))}
+
+
+def _bare_measures(meeting, items) -> str:
+    """The paper's two measures appendices (reports.papers.measures) as plain HTML tables: the
+    same measures and figures, so the paper is compared with plain WeasyPrint on everything it
+    prints."""
+    from django.utils.html import escape
+
+    from actionplans.kernel import clock
+    from reports.papers.measures import paper_measures_content
+
+    on = min(meeting.date, clock.today())
+    content = paper_measures_content(
+        meeting, plan_ids={action.plan_id for item in items for action in item.actions}, on=on
+    )
+
+    def table(headings, rows) -> str:
+        head = "".join(f"<th>{escape(heading)}</th>" for heading in headings)
+        body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    parts = [
+        table(
+            ["Measure", "Baseline", "Actual", "Target", "RAG", "Direction of travel"],
+            [
+                [item.row.measure.name, item.row.baseline, f"{item.row.actual} {item.row.actual_period}",
+                 item.row.target, item.row.assessment.label, item.travel]
+                for group in content.measures.plans
+                for item in group.measures
+            ],
+        )
+    ]  # fmt: skip
+    for figures in content.monthly.tables:
+        parts.append(table(["Measure", *figures.periods], [[row.measure, *row.cells] for row in figures.rows]))
+    return "".join(parts)
 
 
 # --- the plan import ---------------------------------------------------------------------------------
