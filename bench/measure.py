@@ -283,23 +283,32 @@ def export(args) -> dict:
 
 
 def bare_openpyxl(args) -> dict:
-    """The same rows (read back from the export's file) written by openpyxl's write-only mode alone."""
+    """The same rows (read back from the export's file) written by openpyxl's write-only mode alone:
+    the tracker's, and the measures' worksheets after it (reports.exports.measures_sheet)."""
     from openpyxl import Workbook, load_workbook
 
     path = Path(args.workdir) / "export.xlsx"
-    rows = [list(row) for row in load_workbook(path, read_only=True).active.iter_rows(values_only=True)]
+    sheets = [
+        (worksheet.title, [list(row) for row in worksheet.iter_rows(values_only=True)])
+        for worksheet in load_workbook(path, read_only=True).worksheets
+    ]
 
     def write():
         workbook = Workbook(write_only=True)
-        worksheet = workbook.create_sheet("Tracker")
-        for row in rows:
-            worksheet.append(row)
+        for title, rows in sheets:
+            worksheet = workbook.create_sheet(title)
+            for row in rows:
+                worksheet.append(row)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return len(buffer.getvalue())
 
     result = timed_with_memory(write, args.repetitions)
-    return result | {"rows": len(rows), "bytes": result.pop("last_result")}
+    return result | {
+        "rows": len(sheets[0][1]),
+        "sheets": {title: len(rows) for title, rows in sheets},
+        "bytes": result.pop("last_result"),
+    }
 
 
 # --- the committee paper and bare WeasyPrint --------------------------------------------------------
