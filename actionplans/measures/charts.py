@@ -42,6 +42,7 @@ SHAPE_WORDS = {
 WIDTH, HEIGHT = 960, 380
 LEFT, RIGHT, TOP, BOTTOM = 70, 30, 20, 110  # the plot's margins: axis labels, then the key below
 MARKER = 7
+THRESHOLD_DASHES = {"Green": "8 5", "Amber": "3 4"}
 LABEL_ROOM = 56  # the least room between points for each to have its figure printed
 
 
@@ -232,10 +233,9 @@ def trend_chart(
                 "y2": f"{y:.1f}",
                 "stroke": TARGET_COLOUR,
                 "stroke-width": "2",
-                "stroke-dasharray": "8 5" if name == "Green" else "3 4",
+                "stroke-dasharray": THRESHOLD_DASHES[name],
             },
         )
-        _text(plot, right, y - 6, f"{name} from {format_value(Decimal(str(threshold)))}", size=13, anchor="end")
 
     if len(xs) > 1:
         ET.SubElement(
@@ -254,7 +254,10 @@ def trend_chart(
         if room >= LABEL_ROOM or index in (0, len(xs) - 1):
             _text(plot, x, y_of(value) - 14, format_value(point.value.value), size=13, anchor="middle", weight="bold")
 
-    _key(svg, top=HEIGHT - 62, has_target=any(t is not None for t in targets), bands=bool(bands))
+    lines_in_key = [("Target", "8 5")] if any(t is not None for t in targets) else []
+    for threshold, name in zip(lines, ("Green", "Amber"), strict=False):
+        lines_in_key.append((f"{name} from {format_value(Decimal(str(threshold)))}", THRESHOLD_DASHES[name]))
+    _key(svg, top=HEIGHT - 62, lines=lines_in_key)
     return mark_safe(ET.tostring(svg, encoding="unicode", short_empty_elements=True))  # noqa: S308
 
 
@@ -270,45 +273,30 @@ def _axis_labels(xs: list[float], days: list[datetime.date]) -> list[tuple[float
     return [(xs[i], days[i]) for i in chosen]
 
 
-def _key(svg: ET.Element, *, top: float, has_target: bool, bands: bool) -> None:
+def _key(svg: ET.Element, *, top: float, lines: list[tuple[str, str]]) -> None:
+    """The key, in words: the value line, the target or threshold lines, and each marker's shape."""
     key = ET.SubElement(svg, "g", {"aria-hidden": "true"})
     x = LEFT
-    ET.SubElement(
-        key,
-        "line",
-        {
-            "x1": str(x),
-            "x2": str(x + 30),
-            "y1": f"{top:.1f}",
-            "y2": f"{top:.1f}",
-            "stroke": LINE_COLOUR,
-            "stroke-width": "3",
-        },
-    )
-    _text(key, x + 38, top + 5, "Value", size=13)
-    x += 100
-    if has_target or bands:
-        ET.SubElement(
-            key,
-            "line",
-            {
-                "x1": str(x),
-                "x2": str(x + 30),
-                "y1": f"{top:.1f}",
-                "y2": f"{top:.1f}",
-                "stroke": TARGET_COLOUR,
-                "stroke-width": "2",
-                "stroke-dasharray": "8 5",
-            },
-        )
-        _text(key, x + 38, top + 5, "Green threshold" if bands else "Target", size=13)
-        x += 160
+    for label, dashes in [("Value", ""), *lines]:
+        attrs = {"x1": f"{x:.1f}", "x2": f"{x + 30:.1f}", "y1": f"{top:.1f}", "y2": f"{top:.1f}"}
+        if dashes:
+            attrs |= {"stroke": TARGET_COLOUR, "stroke-width": "2", "stroke-dasharray": dashes}
+        else:
+            attrs |= {"stroke": LINE_COLOUR, "stroke-width": "3"}
+        ET.SubElement(key, "line", attrs)
+        _text(key, x + 38, top + 5, label, size=13)
+        x += 38 + _width(label) + 28
     x, row = LEFT, top + 30
     for rag in (Rag.GREEN, Rag.AMBER, Rag.RED, None):
         _marker(key, x + 8, row, rag, size=6)
         words = SHAPE_WORDS[rag]
         _text(key, x + 22, row + 5, words[:1].upper() + words[1:], size=13)
-        x += 215
+        x += 22 + _width(words) + 20
+
+
+def _width(text: str, size: int = 13) -> float:
+    """Roughly how wide text is in Arial: half its size a character."""
+    return len(text) * size * 0.5
 
 
 def _description(points, format_value, bands) -> str:
