@@ -565,3 +565,14 @@ def _viewer(person, *, manager=False, world=None) -> Viewer:
     if manager:
         return viewer_for(world["admin"])
     return viewer_for(person.user)
+
+
+def test_the_measures_page_leads_to_the_upload_and_a_saved_upload_back_to_it(officer_client, world):
+    html = officer_client.get(reverse("measure_list")).content.decode()
+    assert f'href="{reverse("measure_values_upload")}">upload a spreadsheet of values</a>' in html
+    upload(officer_client, as_file(workbook(row(world["measures"]["open"], value=308))))
+    response = officer_client.post(
+        reverse("measure_values_upload_confirm"), {"token": preview_of(officer_client).token}, follow=True
+    )
+    assert response.redirect_chain[-1][0] == reverse("measure_list")
+    assert "1 value added from your values sheet." in response.content.decode()
