@@ -7,8 +7,9 @@ The featured plan holds a page of its "Measures that matter" table (Sizes.featur
 the officer account; the rest are spread over the other plans. Units, directions and rules are
 mixed as the papers mix them: percentages with their numerator and denominator (seed 002's
 "196 (87%)"), counts, rates per 10,000, days and scores; the Trust Board's tolerance rule
-(seed 001) for most, the improvement plan's 50/60/70% bands (seed 002) for some, and a few with
-no target. Every value keeps the database's rules (a percentage agrees with its counts).
+(seed 001) for most, the improvement plan's 50/60/70% bands (seed 002) for some, a few with
+no target, and counts where neither way is better (the children open to a team) with no RAG.
+Every value keeps the database's rules (a percentage agrees with its counts).
 
 Drawn from the generator's own random sequence after everything else, so adding measures left
 every other generated row as it was.
@@ -71,7 +72,9 @@ class MeasuresMixin:
             values = self._series(unit, direction, len(periods) + 1)  # the first is the baseline's
             rule, green, amber = RagRule.TOLERANCE, None, None
             roll = rng.random()
-            if unit is MeasureUnit.PERCENTAGE and direction is Direction.HIGHER and roll < 0.25:
+            if direction is Direction.NEITHER:  # the number of children open to a team: no RAG
+                rule = RagRule.NONE
+            elif unit is MeasureUnit.PERCENTAGE and direction is Direction.HIGHER and roll < 0.25:
                 rule, green, amber = RagRule.BANDS, Decimal(70), Decimal(60)  # seed 002's bands
             owner = self.officer_index if p == 0 and k % 10 == 0 else rng.choice(self.officers)
             measures.append(
@@ -131,14 +134,17 @@ class MeasuresMixin:
     def _direction(self, unit: MeasureUnit) -> Direction:
         if unit is MeasureUnit.DAYS:
             return Direction.LOWER
+        roll = self.rng.random()
+        if unit is MeasureUnit.COUNT and roll < 0.3:
+            return Direction.NEITHER
         lower = 0.2 if unit in (MeasureUnit.PERCENTAGE, MeasureUnit.SCORE) else 0.5
-        return Direction.LOWER if self.rng.random() < lower else Direction.HIGHER
+        return Direction.LOWER if roll < lower else Direction.HIGHER
 
     def _series(self, unit: MeasureUnit, direction: Direction, length: int) -> list[tuple]:
         """`length` monthly (value, numerator, denominator): a random walk, drifting a little the
         better way."""
         rng = self.rng
-        drift = 0.004 if direction is Direction.HIGHER else -0.004
+        drift = {Direction.HIGHER: 0.004, Direction.LOWER: -0.004}.get(direction, 0.0)
         points = []
         if unit is MeasureUnit.PERCENTAGE:
             share, whole = rng.uniform(0.45, 0.9), rng.randint(50, 400)
