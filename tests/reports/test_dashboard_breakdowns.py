@@ -12,7 +12,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans import session_security
 from actionplans.plans.rag import ActionStatus, Rag
 from partners.access import viewer_for
 from partners.models import Organisation
@@ -38,8 +37,6 @@ def as_at(settings, monkeypatch):
     settings.TRACKER_AS_AT = AS_AT
     settings.TRACKER_REPORTING_CYCLE_DAYS = 90
     monkeypatch.setattr(breakdowns, "BREAKDOWN_LIMIT", LIMIT)
-    # The session's "last seen" is written at most once a minute (3 queries): not while counting.
-    monkeypatch.setattr(session_security, "LAST_SEEN_RESOLUTION", 24 * 60 * 60)
     return AS_AT
 
 
