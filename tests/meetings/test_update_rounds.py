@@ -370,7 +370,7 @@ def test_round_page_query_count_does_not_grow_with_officers(support_client, worl
     # monitoring list, 1 the round's actions with their leads, 1 further responsible people,
     # 1 e-mails sent in the round, 1 the newest job of each kind of the round's (its requests,
     # its reminders), 1 "is the viewer democratic support?", 1 the viewer's person for the page
-    # header.
+    # header, with their jobs in progress for the menu.
     add(5)
     assert count() == 15
     add(45)
