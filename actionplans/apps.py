@@ -10,6 +10,9 @@ class ActionPlansConfig(AppConfig):
         # absolute session lifetime counts from the real sign-in on every process.
         from actionplans import session_security  # noqa: F401
 
+        # Registers the kernel's own scheduled job: removing finished jobs past keeping.
+        from actionplans.kernel.jobs import retention  # noqa: F401
+
         # Merges a measure's values and targets into the change history on the measure's page.
         from actionplans.measures import history as measure_history  # noqa: F401
 

@@ -11,7 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from actionplans import session_security
 from actionplans.measures.models import Measure, MeasureTarget, MeasureValue
 from actionplans.measures.selectors import DASHBOARD_LIMIT, measures_table, period_summary
 from actionplans.measures.units import MeasureUnit
@@ -54,11 +53,6 @@ def world(world, db):
     MeasureValueFactory(measure=audits, period_end=datetime.date(2021, 9, 30), value=62)
     world.update(plan=plan, visits=visits, audits=audits)
     return world
-
-
-@pytest.fixture
-def last_seen_unwritten(monkeypatch):
-    monkeypatch.setattr(session_security, "LAST_SEEN_RESOLUTION", 24 * 60 * 60)
 
 
 def count_queries(client, url) -> int:
@@ -243,7 +237,7 @@ BASE = 3
         ("body_dashboard", 17),
     ],
 )
-def test_tables_take_the_same_queries_for_10_or_1000_measures(world, lead_client, name, queries, last_seen_unwritten):
+def test_tables_take_the_same_queries_for_10_or_1000_measures(world, lead_client, name, queries):
     plan = world["plan"]
     url = reverse(name, args=[] if name == "measure_list" else [world["panel"].pk if "body" in name else plan.pk])
     add_measures(plan, 8, 3)
