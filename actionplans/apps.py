@@ -10,6 +10,9 @@ class ActionPlansConfig(AppConfig):
         # absolute session lifetime counts from the real sign-in on every process.
         from actionplans import session_security  # noqa: F401
 
+        # Registers the kernel's own scheduled job: removing finished jobs past keeping.
+        from actionplans.kernel.jobs import retention  # noqa: F401
+
         # Registers the background jobs of the meetings layer (an update round's e-mails, the
         # daily reminders and their schedule); reports registers its own in ReportsConfig.
         from actionplans.meetings import jobs as meeting_jobs  # noqa: F401

@@ -9,6 +9,7 @@ job works on when it runs, so trying again never does what the person may no lon
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -37,7 +38,7 @@ def _job_for_user(request, pk) -> Job:
 @require_safe
 def job_list(request):
     jobs = list(_visible_jobs(request).listed().select_related("requested_by")[:RECENT_JOBS])
-    context = {"jobs": jobs, "is_manager": viewer_for(request).is_manager}
+    context = {"jobs": jobs, "is_manager": viewer_for(request).is_manager, "keep_days": settings.TRACKER_JOB_KEEP_DAYS}
     return render(request, "jobs/job_list.html", context)
 
 

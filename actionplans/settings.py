@@ -286,3 +286,7 @@ TRACKER_REMINDERS_AT = env_time("TRACKER_REMINDERS_AT", datetime.time(7, 30))
 # A running job that has not reported progress for this long is taken to have lost its worker
 # (a machine stopped mid-job) and is marked failed, so it can be tried again.
 TRACKER_JOB_STALE_MINUTES = _at_least_one("TRACKER_JOB_STALE_MINUTES", env_int("TRACKER_JOB_STALE_MINUTES", 60))
+# Finished jobs (done or failed), with the files they made, are kept this many days after the day
+# they finished, then removed (manage.py prune_jobs; the workers run it once a day with the
+# reminders). Jobs still queued or running are never removed.
+TRACKER_JOB_KEEP_DAYS = _at_least_one("TRACKER_JOB_KEEP_DAYS", env_int("TRACKER_JOB_KEEP_DAYS", 30))

@@ -4,6 +4,7 @@ the demo's day, and a signed-in client for each role of the permission matrix.""
 import pytest
 from django.test import Client
 
+from actionplans import session_security
 from tests.latest import assert_latest_updates_agree
 from tests.worlds import AS_AT, World
 
@@ -22,6 +23,17 @@ def _kept_newest_updates_agree(request):
     request.getfixturevalue("db")
     yield
     assert_latest_updates_agree()
+
+
+@pytest.fixture(autouse=True)
+def _last_seen_unwritten(request, monkeypatch):
+    """The session's "last seen" time is written (a session save: a query or three) on a request
+    at least LAST_SEEN_RESOLUTION (a minute) after the last write. On a busy machine a minute can
+    pass between a test's requests, and a pinned query count would then gain that write: so in
+    tests it is written at most once a day. The tests of session security itself are marked
+    `real_session_resolution` and run with the real value."""
+    if request.node.get_closest_marker("real_session_resolution") is None:
+        monkeypatch.setattr(session_security, "LAST_SEEN_RESOLUTION", 24 * 60 * 60)
 
 
 @pytest.fixture

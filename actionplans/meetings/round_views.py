@@ -16,7 +16,7 @@ from actionplans.kernel.dates import DATE_INPUT_FORMATS
 from actionplans.kernel.forms import save_or_add_errors
 from actionplans.meetings import rounds
 from actionplans.meetings.access import get_meeting_for_user, meeting_access
-from actionplans.meetings.jobs import round_requests_enqueue, round_requests_job
+from actionplans.meetings.jobs import RemindersRefused, round_jobs, round_reminders_enqueue, round_requests_enqueue
 from actionplans.meetings.models import UpdateRound
 from partners.access import viewer_for
 from partners.models import Meeting
@@ -52,10 +52,6 @@ class UpdateRoundForm(forms.Form):
         if errors := rounds.deadline_errors(meeting=self.meeting, deadline=deadline, today=self.today):
             raise ValidationError(errors)
         return deadline
-
-
-def _people(count: int) -> str:
-    return f"{count} officer{'' if count == 1 else 's'}"
 
 
 @require_http_methods(["GET", "POST"])
@@ -120,20 +116,21 @@ def _round_for_user(viewer, pk: int) -> tuple[UpdateRound, Access]:
 def update_round_detail(request, pk: int):
     viewer = viewer_for(request)
     update_round, access = _round_for_user(viewer, pk)
-    sending = round_requests_job(update_round)
+    jobs = round_jobs(update_round)
     context = {
         "update_round": update_round,
         "meeting": update_round.meeting,
         "status": rounds.round_status(update_round),
         "access": access,
-        "sending": sending,
-        "refresh_seconds": 3 if sending is not None and sending.is_active else None,
+        "jobs": jobs,
+        "refresh_seconds": 3 if jobs.active is not None else None,
     }
     return render(request, "actionplans/update_round_detail.html", context)
 
 
 @require_POST
 def update_round_remind(request, pk: int):
+    """Queue the reminders (a job e-mails them) and show the job's page, which says who was reminded."""
     viewer = viewer_for(request)
     update_round, access = _round_for_user(viewer, pk)
     access.require("edit")
@@ -142,19 +139,8 @@ def update_round_remind(request, pk: int):
     except ValueError:
         seen = None
     try:
-        emails = rounds.round_remind(update_round=update_round, by=viewer.person, seen_reminders=seen)
-    except rounds.RemindersChanged:
-        messages.info(
-            request,
-            "Reminders were sent after you opened this page, so none were sent now. "
-            "Check the table, then press the button again if you still want to send them.",
-        )
-    else:
-        if emails.sent:
-            messages.success(request, f"Reminders sent to {_people(len(emails.sent))}")
-        elif not emails.failed:
-            messages.info(request, "Nobody with an e-mail address is waiting to update, so no reminders were sent.")
-        if emails.failed:
-            names = ", ".join(str(person) for person in emails.failed)
-            messages.error(request, f"Could not e-mail {names}. Try again later, or chase by other means.")
-    return redirect("update_round_detail", pk=update_round.pk)
+        job = round_reminders_enqueue(update_round=update_round, user=request.user, seen=seen)
+    except RemindersRefused as refused:
+        messages.info(request, str(refused))
+        return redirect("update_round_detail", pk=update_round.pk)
+    return redirect(job)

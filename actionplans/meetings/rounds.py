@@ -185,7 +185,6 @@ class RoundOfficer:
     items: list[RoundItem] = field(default_factory=list)
     asked_at: datetime.datetime | None = None
     reminded_at: datetime.datetime | None = None  # the newest reminder of any kind for the round
-    reminders: int = 0  # reminders sent from the round page
 
     @property
     def has_email(self) -> bool:
@@ -285,8 +284,6 @@ def round_status(update_round: UpdateRound, *, on: datetime.date | None = None) 
             officer.asked_at = row["last"]
         else:
             officer.reminded_at = max(filter(None, [officer.reminded_at, row["last"]]))
-            if row["kind"] == ReminderKind.ROUND_REMINDER:
-                officer.reminders = row["count"]
     return RoundStatus(update_round=update_round, officers=officers, reminders_sent=reminders_sent)
 
 
@@ -306,6 +303,7 @@ def deadline_errors(*, meeting: Meeting, deadline: datetime.date, today: datetim
 class Sent:
     sent: list[Person] = field(default_factory=list)
     failed: list[Person] = field(default_factory=list)
+    already: list[Person] = field(default_factory=list)  # left alone: this e-mail had gone to them before
 
 
 @dataclass
@@ -392,11 +390,18 @@ def round_send_requests(
                 connection=connection,
                 sent_by=by,
             )
-            if outcome is not None:
-                (emails.sent if outcome else emails.failed).append(officer.person)
+            _tally(emails, officer.person, outcome)
             if progress is not None:
                 progress(done, len(officers))
     return emails
+
+
+def _tally(emails: Sent, person: Person, outcome: bool | None) -> None:
+    """Put the person in the list send_claimed's outcome says."""
+    if outcome is None:
+        emails.already.append(person)
+    else:
+        (emails.sent if outcome else emails.failed).append(person)
 
 
 def round_start(
@@ -411,27 +416,44 @@ def round_start(
     return started
 
 
-class RemindersChanged(Exception):
-    """Someone sent reminders after the page was opened: a second press, or a colleague's."""
+@dataclass
+class Reminded(Sent):
+    without_email: list[Person] = field(default_factory=list)  # not yet updated, but no address: not e-mailed
 
 
-def round_remind(*, update_round: UpdateRound, by: Person | None, seen_reminders: int | None = None) -> Sent:
+def round_reminders_sent(update_round: UpdateRound) -> int:
+    """How many reminders have gone from the round's page so far (1 query). The page sends the
+    count it showed with its button, so a second submit of the same page is noticed."""
+    return SentReminder.objects.filter(update_round=update_round, kind=ReminderKind.ROUND_REMINDER).count()
+
+
+def round_remind(
+    *,
+    update_round: UpdateRound,
+    by: Person | None,
+    after: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> Reminded:
     """E-mail each officer who has not updated all their items since the round started,
-    listing the items still waiting. A deliberate press may send again, so each reminder's
-    key counts the person's reminders; `seen_reminders` (the count the page showed) stops a
-    second submit of the same page sending twice (RemindersChanged)."""
+    listing the items still waiting. `progress(done, total)` hears of each officer.
+
+    One press of the button is named by `after`: the number of reminders already sent from the
+    round's page when it was pressed (round_reminders_sent). Each officer's reminder is claimed
+    under a key naming that press, so running the same press again (its job tried again after
+    a failure, or a second submit of the same page) reaches only those it has not reminded yet,
+    while a press from the page as it is now, a deliberate decision to chase again, reminds
+    everybody still waiting."""
     status = round_status(update_round)
-    if seen_reminders is not None and seen_reminders != status.reminders_sent:
-        raise RemindersChanged
-    emails = Sent()
+    emails = Reminded(without_email=[officer.person for officer in status.without_email if not officer.updated])
+    officers = status.to_remind
     with mail_connection() as connection:
-        for officer in status.to_remind:
+        for done, officer in enumerate(officers, start=1):
             outcome = send_claimed(
                 person=officer.person,
                 claims=[
                     Claim(
                         kind=ReminderKind.ROUND_REMINDER,
-                        key=f"round:{update_round.pk}:person:{officer.person.pk}:{officer.reminders + 1}",
+                        key=f"round:{update_round.pk}:person:{officer.person.pk}:after:{after}",
                         update_round=update_round,
                     )
                 ],
@@ -441,6 +463,7 @@ def round_remind(*, update_round: UpdateRound, by: Person | None, seen_reminders
                 connection=connection,
                 sent_by=by,
             )
-            if outcome is not None:
-                (emails.sent if outcome else emails.failed).append(officer.person)
+            _tally(emails, officer.person, outcome)
+            if progress is not None:
+                progress(done, len(officers))
     return emails

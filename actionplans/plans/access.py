@@ -123,7 +123,6 @@ def get_action_for_user(viewer: Viewer, queryset: QuerySet, pk) -> tuple:
 
 # --- sources and recommendations --------------------------------------------------
 def readable_sources(viewer: Viewer) -> QuerySet:
-
     if viewer.is_manager:
         return Source.objects.all()
     condition = Q(plans__in=readable_plans(viewer)) | Q(made_by_id__in=viewer.body_ids)

@@ -9,9 +9,11 @@ metadata; headings, lists and tables (with their header cells) into its structur
 WeasyPrint may fetch nothing but `data:` URLs: no file on the server and no address on the
 network can be pulled into a paper, whatever anybody typed.
 
-A long document gets a table of contents, its page numbers filled in by WeasyPrint
-(`target-counter`). Whether a document is long is only known once it is laid out, so one
-longer than LONG_DOCUMENT_PAGES is laid out a second time with the contents in.
+A document of more than LONG_DOCUMENT_PAGES pages has a table of contents, its page numbers
+filled in by WeasyPrint (`target-counter`) in the same layout. Whether a document is long is
+only known once it is laid out, so it is laid out with the contents first: a long one (the
+slow kind: a council's monitoring list runs to fifty pages and more) is then written as it is,
+laid out once; only a short one is laid out again, without the contents, which is quick.
 """
 
 from __future__ import annotations
@@ -72,13 +74,12 @@ def _html(template: str, **context) -> str:
 
 
 def _laid_out(render_html, progress: Progress):
-    """Lay out the HTML `render_html(contents=False)` gives; if it runs long, lay it out again
-    with a table of contents."""
+    """The document `render_html(contents=...)` gives, laid out: with a table of contents if
+    it runs to more than LONG_DOCUMENT_PAGES pages with them, else without."""
     progress(1, STEPS, "Laying out the pages")
-    document = _document(render_html(contents=False))
-    if len(document.pages) > LONG_DOCUMENT_PAGES:
-        progress(2, STEPS, f"Laying out {len(document.pages)} pages again, with a table of contents")
-        document = _document(render_html(contents=True))
+    document = _document(render_html(contents=True))
+    if len(document.pages) <= LONG_DOCUMENT_PAGES:
+        document = _document(render_html(contents=False))
     return document
 
 

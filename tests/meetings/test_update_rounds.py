@@ -8,6 +8,7 @@ from unittest import mock
 
 import pytest
 from django.core import mail
+from django.core.mail.backends import locmem
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -15,8 +16,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 
+from actionplans.kernel.jobs import runner
 from actionplans.kernel.jobs.models import Job, JobStatus
 from actionplans.meetings import rounds
+from actionplans.meetings.jobs import ROUND_REMINDERS, round_requests_enqueue
 from actionplans.meetings.models import ReminderKind, SentReminder, UpdateRound
 from actionplans.plans.rag import ActionStatus, Rag
 from partners.models import Membership
@@ -32,7 +35,7 @@ from tests.factories import (
     UpdateRoundFactory,
     UserFactory,
 )
-from tests.jobs import run_pending_jobs
+from tests.jobs import job_from, run_pending_jobs
 
 pytestmark = pytest.mark.django_db
 BASE_URL = "https://tracker.example.org"
@@ -130,6 +133,14 @@ def detail_url(update_round):
 
 def remind_url(update_round):
     return reverse("update_round_remind", args=[update_round.pk])
+
+
+def remind(client, update_round, seen="0"):
+    """Press "Send reminders" on the round's page as it showed `seen` reminders sent, then run
+    the job it queued, as a worker would."""
+    response = client.post(remind_url(update_round), {"reminders_sent": seen})
+    run_pending_jobs()
+    return response
 
 
 def start(client, world, today, **data):
@@ -281,7 +292,7 @@ def test_a_failed_send_records_nothing_so_the_reminder_button_reaches_them(suppo
     page = support_client.get(detail_url(update_round)).content.decode()
     assert "Could not e-mail Alice Archer, Bob Brown, Dan Dale" in page
     assert "Send reminders to 3 officers" in page
-    support_client.post(remind_url(update_round), {"reminders_sent": "0"})
+    remind(support_client, update_round)
     assert sorted(by_recipient()) == ["alice@example.org", "bob@example.org", "dan@example.org"]
 
 
@@ -357,8 +368,9 @@ def test_round_page_query_count_does_not_grow_with_officers(support_client, worl
 
     # 2 session and user, 1 the round with its meeting, body and starter, 6 the meeting's
     # monitoring list, 1 the round's actions with their leads, 1 further responsible people,
-    # 1 e-mails sent in the round, 1 the job that sent the requests, 1 "is the viewer democratic
-    # support?", 1 the viewer's person for the page header.
+    # 1 e-mails sent in the round, 1 the newest job of each kind of the round's (its requests,
+    # its reminders), 1 "is the viewer democratic support?", 1 the viewer's person for the page
+    # header, with their jobs in progress for the menu.
     add(5)
     assert count() == 15
     add(45)
@@ -389,44 +401,124 @@ def test_reminders_go_only_to_officers_who_have_not_updated(support_client, worl
     post_update(a1, world["alice"])
     page = support_client.get(detail_url(started)).content.decode()
     assert "Send reminders to 2 officers" in page  # Bob and Dan; Carol has no address
-    response = support_client.post(remind_url(started), {"reminders_sent": "0"})
-    assert response.status_code == 302 and response["Location"] == detail_url(started)
+    response = remind(support_client, started)
+    job = job_from(response)
+    assert job.kind == ROUND_REMINDERS and job.status == JobStatus.SUCCEEDED, job.failure_reason
     assert sorted(by_recipient()) == ["bob@example.org", "dan@example.org"]
     bob = by_recipient()["bob@example.org"]
     assert bob.subject.startswith("Reminder: update needed by")
     assert "Circulate attendance data" in bob.body and f"{BASE_URL}/actions/{a2.pk}/#update" in bob.body
     assert SentReminder.objects.filter(
-        kind=ReminderKind.ROUND_REMINDER, key=f"round:{started.pk}:person:{world['bob'].pk}:1"
+        kind=ReminderKind.ROUND_REMINDER, key=f"round:{started.pk}:person:{world['bob'].pk}:after:0"
     ).exists()
+    # The job's page says how many went, to whom, and who must be chased by other means.
+    assert job.summary == (
+        "Reminders sent to 2 officers: Bob Brown, Dan Dale. No e-mail address, so chase by other means: Carol Clark."
+    )
+    job_page = support_client.get(response["Location"]).content.decode()
+    assert job.summary in job_page and f'href="{detail_url(started)}">Back to the update round' in job_page
     page = support_client.get(detail_url(started)).content.decode()
     assert "Reminders sent to 2 officers" in page
     assert "Not reminded" in officer_row(page, world["alice"])
     assert "Not reminded" not in officer_row(page, world["bob"])
 
 
+def test_the_button_queues_a_job_and_sends_no_email_in_the_request(support_client, world, started):
+    response = support_client.post(remind_url(started), {"reminders_sent": "0"})
+    job = job_from(response)
+    assert not mail.outbox and not SentReminder.objects.filter(kind=ReminderKind.ROUND_REMINDER).exists()
+    assert job.status == JobStatus.QUEUED and job.requested_by == world["emily"].user
+    assert job.parameters == {"round": started.pk, "after": 0}
+    assert '<meta http-equiv="refresh" content="3">' in support_client.get(response["Location"]).content.decode()
+    # The round's page follows it too, and offers no second button while it goes.
+    page = support_client.get(detail_url(started)).content.decode()
+    assert '<meta http-equiv="refresh" content="3">' in page and "Sending reminders" in page
+    assert "Send reminders to" not in page
+    assert run_pending_jobs() == 1
+    assert len(mail.outbox) == 3
+    job.refresh_from_db()
+    assert job.progress_text == "3 of 3 officers"
+    page = support_client.get(detail_url(started)).content.decode()
+    assert 'http-equiv="refresh"' not in page and "Send reminders to 3 officers" in page
+
+
+def test_pressing_twice_makes_one_job_and_sends_once(support_client, world, started):
+    first = job_from(support_client.post(remind_url(started), {"reminders_sent": "0"}))
+    second = job_from(support_client.post(remind_url(started), {"reminders_sent": "0"}))
+    assert first == second and Job.objects.filter(kind=ROUND_REMINDERS).count() == 1
+    assert run_pending_jobs() == 1
+    assert len(mail.outbox) == 3
+
+
 def test_reminders_list_only_the_items_still_waiting(support_client, world, started):
     a1, a2, a3, _a4 = world["a"]
     a3.supporting_officers.add(world["alice"])
     post_update(a1, world["alice"])
-    support_client.post(remind_url(started), {"reminders_sent": "0"})
+    remind(support_client, started)
     alice = by_recipient()["alice@example.org"]
     assert "Brief head teachers" in alice.body and "Engage with Oasis" not in alice.body
 
 
 def test_a_deliberate_second_press_sends_again_but_a_resubmitted_page_does_not(support_client, world, started):
-    support_client.post(remind_url(started), {"reminders_sent": "0"})
+    remind(support_client, started)
     assert len(mail.outbox) == 3
-    # The same page submitted again (a double click): nothing more.
+    # The same page submitted again (a double click after the job ran): nothing more, no job.
     response = support_client.post(remind_url(started), {"reminders_sent": "0"}, follow=True)
     assert "Reminders were sent after you opened this page" in response.content.decode()
-    assert len(mail.outbox) == 3
+    assert Job.objects.filter(kind=ROUND_REMINDERS).count() == 1 and len(mail.outbox) == 3
     # A press from the page as it is now: a human decision to chase again.
-    support_client.post(remind_url(started), {"reminders_sent": "3"})
+    assert 'name="reminders_sent" value="3"' in support_client.get(detail_url(started)).content.decode()
+    remind(support_client, started, seen="3")
     assert len(mail.outbox) == 6
     keys = SentReminder.objects.filter(kind=ReminderKind.ROUND_REMINDER, person=world["bob"]).values_list(
         "key", flat=True
     )
-    assert sorted(keys) == [f"round:{started.pk}:person:{world['bob'].pk}:{n}" for n in (1, 2)]
+    assert sorted(keys) == [f"round:{started.pk}:person:{world['bob'].pk}:after:{n}" for n in (0, 3)]
+
+
+def test_a_press_that_races_a_finished_one_reminds_nobody_twice(world, started):
+    """Two presses of the same page can both pass the request's check if the first job finishes
+    in between: the second, claiming the same keys, sends nothing."""
+    first = rounds.round_remind(update_round=started, by=None, after=0)
+    assert len(first.sent) == 3
+    second = rounds.round_remind(update_round=started, by=None, after=0)
+    assert second.sent == [] and sorted(person.name for person in second.already) == [
+        "Alice Archer",
+        "Bob Brown",
+        "Dan Dale",
+    ]
+    assert len(mail.outbox) == 3
+
+
+def test_a_failed_reminder_says_why_and_trying_again_reaches_only_those_it_missed(support_client, world, started):
+    send = locmem.EmailBackend.send_messages
+
+    def bob_unreachable(backend, messages):
+        if messages[0].to == ["bob@example.org"]:
+            raise SMTPException("mailbox full")
+        return send(backend, messages)
+
+    with mock.patch(LOCMEM, autospec=True, side_effect=bob_unreachable):
+        failed = job_from(remind(support_client, started))
+    failed.refresh_from_db()
+    assert failed.status == JobStatus.FAILED
+    assert failed.failure_reason.startswith("Could not e-mail Bob Brown. Nothing was recorded for them: try again")
+    assert "Reminders sent to 2 officers: Alice Archer, Dan Dale." in failed.failure_reason
+    assert sorted(by_recipient()) == ["alice@example.org", "dan@example.org"]
+    page = support_client.get(detail_url(started)).content.decode()
+    assert "Not every reminder could be sent: Could not e-mail Bob Brown" in page
+    assert f'href="{failed.get_absolute_url()}">See the job and try again' in page
+
+    again = job_from(support_client.post(reverse("job_try_again", args=[failed.pk])))
+    assert again.retry_of == failed and again.parameters == failed.parameters
+    run_pending_jobs()
+    again.refresh_from_db()
+    assert again.status == JobStatus.SUCCEEDED, again.failure_reason
+    assert [message.to for message in mail.outbox[2:]] == [["bob@example.org"]]  # Alice and Dan not twice
+    assert again.summary.startswith(
+        "Reminders sent to 1 officer: Bob Brown. Already reminded by this press of the button, so not again: "
+        "Alice Archer, Dan Dale."
+    )
 
 
 def test_nobody_to_remind_sends_nothing(support_client, world, started):
@@ -434,8 +526,19 @@ def test_nobody_to_remind_sends_nothing(support_client, world, started):
         post_update(action, world[name])
     page = support_client.get(detail_url(started)).content.decode()
     assert "4 of 4 officers have updated" in page and "Send reminders" not in page
+    job = job_from(remind(support_client, started))
+    job.refresh_from_db()
+    assert job.summary == "Nobody with an e-mail address was waiting to update, so no reminders were sent."
+    assert not mail.outbox
+
+
+def test_reminders_wait_while_the_round_is_still_asking_the_officers(support_client, world, started):
+    round_requests_enqueue(update_round=started, user=world["emily"].user)
+    page = support_client.get(detail_url(started)).content.decode()
+    assert "E-mailing the officers" in page and "Send reminders to" not in page
     response = support_client.post(remind_url(started), {"reminders_sent": "0"}, follow=True)
-    assert "no reminders were sent" in response.content.decode() and not mail.outbox
+    assert "The officers are still being e-mailed as the round starts" in response.content.decode()
+    assert not Job.objects.filter(kind=ROUND_REMINDERS).exists()
 
 
 # --- Who may do what -----------------------------------------------------------------
@@ -445,12 +548,30 @@ def test_panel_member_may_not_start_a_round_or_send_reminders(member_client, wor
     assert member_client.get(start_url(world["meeting"])).status_code == 403
     assert start(member_client, world, today).status_code == 403
     assert member_client.post(remind_url(started), {"reminders_sent": "0"}).status_code == 403
+    assert not Job.objects.exists() and run_pending_jobs() == 0
     assert not mail.outbox and SentReminder.objects.filter(kind=ReminderKind.ROUND_REMINDER).count() == 0
 
 
 def test_an_officer_reads_the_round_but_may_not_remind(officer_client, world, started):
     assert officer_client.get(detail_url(started)).status_code == 200
     assert officer_client.post(remind_url(started), {"reminders_sent": "0"}).status_code == 403
+    assert not Job.objects.exists() and not mail.outbox
+
+
+def test_an_administrator_may_send_reminders(admin_client, world, started):
+    job = job_from(remind(admin_client, started))
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED and len(mail.outbox) == 3
+
+
+def test_reminders_asked_for_by_someone_no_longer_in_democratic_support_are_not_sent(
+    support_client, support_user, world, started
+):
+    job = job_from(support_client.post(remind_url(started), {"reminders_sent": "0"}))
+    support_user.groups.clear()  # moved to another team before the worker got to it
+    run_pending_jobs()
+    job.refresh_from_db()
+    assert job.status == JobStatus.FAILED and job.failure_reason == runner.ACCESS_GONE
     assert not mail.outbox
 
 

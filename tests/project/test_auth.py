@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views import defaults
 
+from actionplans import session_security
 from actionplans.session_security import LAST_SEEN_AT, SIGNED_IN_AT, client_ip_address
 from tests.factories import TEST_PASSWORD, UserFactory
 from tests.project.test_settings import PRODUCTION_ENV, run_manage
@@ -210,6 +211,8 @@ def test_behind_a_proxy_lockout_is_by_the_clients_address_not_the_proxys(setting
 
 
 # --- Sessions --------------------------------------------------------------------------------
+# These test session security itself, so they are marked to run with the real
+# LAST_SEEN_RESOLUTION (tests/conftest.py sets a day for every other test).
 
 
 @pytest.fixture
@@ -231,6 +234,7 @@ def set_session_times(client, *, signed_in_ago=None, last_seen_ago=None):
     session.save()
 
 
+@pytest.mark.real_session_resolution
 def test_the_session_key_changes_at_sign_in(db):
     user = UserFactory()
     client = Client()
@@ -247,6 +251,7 @@ def test_the_session_key_changes_at_sign_in(db):
     assert client.session[SESSION_KEY] == str(user.pk)
 
 
+@pytest.mark.real_session_resolution
 def test_signing_in_stamps_the_session_with_the_time(signed_in):
     client, _ = signed_in
     now = timezone.now().timestamp()
@@ -254,6 +259,7 @@ def test_signing_in_stamps_the_session_with_the_time(signed_in):
     assert client.session[LAST_SEEN_AT] == client.session[SIGNED_IN_AT]
 
 
+@pytest.mark.real_session_resolution
 def test_a_session_used_within_the_idle_timeout_goes_on(signed_in):
     client, _ = signed_in
     set_session_times(client, last_seen_ago=datetime.timedelta(minutes=59))
@@ -261,6 +267,27 @@ def test_a_session_used_within_the_idle_timeout_goes_on(signed_in):
     assert timezone.now().timestamp() - client.session[LAST_SEEN_AT] < 5  # the request counts as activity
 
 
+@pytest.mark.real_session_resolution
+def test_last_seen_is_written_at_most_once_a_minute(signed_in):
+    """So most requests do not write the session: a request within the minute leaves "last
+    seen" as it was; the first a minute or more after it writes it again."""
+    client, _ = signed_in
+    set_session_times(client, last_seen_ago=datetime.timedelta(seconds=30))
+    before = client.session[LAST_SEEN_AT]
+    assert client.get(reverse("home")).status_code == 200
+    assert client.session[LAST_SEEN_AT] == before
+    set_session_times(client, last_seen_ago=datetime.timedelta(seconds=61))
+    assert client.get(reverse("home")).status_code == 200
+    assert timezone.now().timestamp() - client.session[LAST_SEEN_AT] < 5
+
+
+def test_every_other_test_writes_last_seen_at_most_once_a_day():
+    """tests/conftest.py: so a pinned query count never gains a session write when a minute
+    passes between a test's requests on a busy machine."""
+    assert session_security.LAST_SEEN_RESOLUTION == 24 * 60 * 60
+
+
+@pytest.mark.real_session_resolution
 def test_an_idle_session_is_signed_out_with_a_message(signed_in):
     client, _ = signed_in
     set_session_times(client, last_seen_ago=datetime.timedelta(minutes=60))
@@ -273,6 +300,7 @@ def test_an_idle_session_is_signed_out_with_a_message(signed_in):
     assert "You were signed out because you had not used the tracker for 1 hour." in page
 
 
+@pytest.mark.real_session_resolution
 def test_a_session_ends_at_its_absolute_lifetime_however_active(signed_in):
     client, _ = signed_in
     set_session_times(
@@ -287,6 +315,7 @@ def test_a_session_ends_at_its_absolute_lifetime_however_active(signed_in):
     assert "You were signed out because you had been signed in for 12 hours." in response.content.decode()
 
 
+@pytest.mark.real_session_resolution
 def test_an_expired_session_asking_for_the_sign_in_page_gets_it_without_a_loop(signed_in):
     client, _ = signed_in
     set_session_times(client, last_seen_ago=datetime.timedelta(hours=2))
@@ -295,6 +324,7 @@ def test_an_expired_session_asking_for_the_sign_in_page_gets_it_without_a_loop(s
     assert "You were signed out because" in response.content.decode()
 
 
+@pytest.mark.real_session_resolution
 def test_a_session_without_times_counts_from_the_last_sign_in(db):
     user = UserFactory()
     client = Client()
@@ -311,6 +341,7 @@ def test_a_session_without_times_counts_from_the_last_sign_in(db):
     assert not is_signed_in(client)
 
 
+@pytest.mark.real_session_resolution
 def test_a_session_without_times_or_last_login_is_stamped_at_its_first_request(db):
     user = UserFactory()
     client = Client()
@@ -327,6 +358,7 @@ def test_a_session_without_times_or_last_login_is_stamped_at_its_first_request(d
     assert client.get(reverse("home")).status_code == 302
 
 
+@pytest.mark.real_session_resolution
 def test_the_session_lifetimes_come_from_settings(signed_in, settings):
     client, _ = signed_in
     settings.SESSION_IDLE_TIMEOUT_MINUTES = 15
@@ -335,6 +367,7 @@ def test_the_session_lifetimes_come_from_settings(signed_in, settings):
     assert "you had not used the tracker for 15 minutes" in response.content.decode()
 
 
+@pytest.mark.real_session_resolution
 def test_a_deactivated_user_is_signed_out_on_their_next_request(signed_in):
     client, user = signed_in
     assert client.get(reverse("home")).status_code == 200

@@ -354,7 +354,8 @@ def add_actions(plan, count, *, recommendation=None, person=None):
         ProgressUpdateFactory(action=action, rag=Rag.AMBER)
 
 
-# Every signed-in page starts with: 1 session, 1 user, 1 the user's person (header).
+# Every signed-in page starts with: 1 session, 1 user, 1 the user's person and how many of their jobs are
+# in progress (the header and the menu's "Jobs": actionplans/context_processors.py).
 BASE_QUERIES = 3
 
 

@@ -336,11 +336,8 @@ def test_it_serves_the_app_and_its_static_files_and_runs_jobs_on_postgresql(scra
         with psycopg.connect(scratch_database, autocommit=True) as connection:
 
             def job_done():
-                return (
-                    connection.execute("SELECT kind, status FROM actionplans_job").fetchall()
-                    == [("daily_reminders", "succeeded")]
-                    or None
-                )
+                jobs = connection.execute("SELECT status FROM actionplans_job WHERE kind = 'daily_reminders'")
+                return jobs.fetchall() == [("succeeded",)] or None
 
             wait_for(job_done, seconds=30, what="the worker ran the daily reminders")
 

@@ -22,7 +22,6 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from actionplans import session_security
 from actionplans.plans.models import Action
 from actionplans.plans.rag import ActionStatus, Rag, rag_label, status_label
 from partners.access import viewer_for
@@ -447,8 +446,6 @@ def test_a_download_costs_the_same_queries_for_5_and_50_actions(support_client, 
     row; the rows with plan, lead, recommendation and source, annotated with the RAG rules
     (on PostgreSQL through a server-side cursor). None per row, nor per batch of rows read."""
     monkeypatch.setattr(row_source, "CHUNK_SIZE", 4)  # 50 rows are read in 13 batches
-    # The session's last-seen time is written at most once a minute: not mid-test on a slow machine.
-    monkeypatch.setattr(session_security, "LAST_SEEN_RESOLUTION", 24 * 60 * 60)
     client = support_client
     plan, source = PlanFactory(), SourceFactory()
     make_actions(5, plan=plan, source=source)

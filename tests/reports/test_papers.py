@@ -25,6 +25,7 @@ from actionplans.plans.rag import ActionStatus, Rag
 from actionplans.plans.selectors import plans_for_page
 from partners.models import Meeting, Membership, MembershipRole
 from reports.models import CommitteePaper, PublishedPaper
+from reports.papers import pdf
 from reports.papers.drafting import paper_draft
 from reports.papers.pdf import committee_paper_html, committee_paper_pdf, plan_report_html, plan_report_pdf
 from reports.papers.people import member_ids, name_in_paper
@@ -653,6 +654,66 @@ def test_making_the_plan_report_takes_the_same_queries_for_5_or_50_actions(world
     add_items(world, 45)
     many = count_queries(lambda: plan_report_pdf(plan=plans_for_page().get(pk=world["plan"].pk)))
     assert few == many
+
+
+# --- The table of contents: a long document is laid out once ------------------------------------------
+
+
+@pytest.fixture
+def layouts(monkeypatch):
+    """The HTML of every layout WeasyPrint does, in order."""
+    laid_out = []
+    real = pdf._document
+
+    def spy(html):
+        laid_out.append(html)
+        return real(html)
+
+    monkeypatch.setattr(pdf, "_document", spy)
+    return laid_out
+
+
+def contents_page_of(pages: list[str], entry: str) -> int:
+    """The page number the table of contents gives for an entry (after its dot leader)."""
+    found = re.search(re.escape(entry) + r"[ .]*?(\d+)\b", " ".join(pages))
+    assert found, pages[0]
+    return int(found.group(1))
+
+
+def first_page_with(pages: list[str], text: str) -> int:
+    return next(number for number, page in enumerate(pages, 1) if text in page)
+
+
+def test_a_long_paper_is_laid_out_once_with_a_table_of_contents_giving_the_right_pages(world, layouts):
+    add_items(world, 40)
+    paper = saved_paper(world["meeting"], world["support"], include_rag_summary=True, include_since_last=True)
+    pages = page_texts(committee_paper_pdf(paper))
+    assert len(pages) > pdf.LONG_DOCUMENT_PAGES
+    assert len(layouts) == 1
+    assert "CONTENTS" in pages[0]
+    for entry, heading in (
+        ("Cover report", "MONITORING SCRUTINY RECOMMENDATIONS"),
+        ("Appendix 1: Monitoring Scrutiny Recommendations – 4 November 2021", "APPENDIX 1:"),
+        ("Appendix 2: RAG summary as at 4 November 2021", "APPENDIX 2:"),
+        ("Appendix 3: What changed since the meeting of 30 September 2021", "APPENDIX 3:"),
+    ):
+        assert contents_page_of(pages, entry) == first_page_with(pages, heading), entry
+
+
+def test_a_short_paper_has_no_table_of_contents(world, layouts):
+    paper = saved_paper(world["meeting"], world["support"])
+    pages = page_texts(committee_paper_pdf(paper))
+    assert len(pages) <= pdf.LONG_DOCUMENT_PAGES
+    assert "CONTENTS" not in " ".join(pages)
+    assert 'class="contents"' not in layouts[-1]
+
+
+def test_a_long_plan_report_is_laid_out_once_with_a_table_of_contents(world, layouts):
+    add_items(world, 40)
+    pages = page_texts(plan_report_pdf(plan=plans_for_page().get(pk=world["plan"].pk)))
+    assert len(pages) > pdf.LONG_DOCUMENT_PAGES
+    assert len(layouts) == 1
+    assert "CONTENTS" in pages[0]
 
 
 # --- The demo: seed 002's paper ----------------------------------------------------------------------

@@ -18,4 +18,7 @@ Nothing runs twice: a job carries a key (say, the meeting whose paper is being p
 while one job with that key is queued or running, asking again returns that job (a unique
 constraint on the key of active jobs backs it), and a worker claims a job with one UPDATE from
 queued to running, so a task delivered twice finds nothing to do the second time.
+
+Finished jobs are kept TRACKER_JOB_KEEP_DAYS days, then removed with their results
+(retention.py: `manage.py prune_jobs`, and a scheduled job the workers queue daily).
 """

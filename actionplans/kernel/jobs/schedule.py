@@ -38,6 +38,14 @@ def daily(kind: str, *, title: str, at: Callable[[], datetime.time]) -> None:
     _DAILY[kind] = Daily(kind=kind, title=title, at=at)
 
 
+def current_slots() -> list[str]:
+    """The slots of today's scheduled jobs, "today" as enqueue_due reads it. Pruning keeps their
+    jobs whatever their age (with TRACKER_AS_AT set, "today" stands still), so no day's job is
+    queued twice because its row was removed."""
+    day = clock.now().date()
+    return [entry.slot(day) for entry in _DAILY.values()]
+
+
 def enqueue_due(*, now: datetime.datetime | None = None) -> list[Job]:
     """Queue each scheduled job whose time has come today and that no worker has queued yet.
     "Today" is the tracker's clock (TRACKER_AS_AT where set). Returns the jobs queued now."""

@@ -6,9 +6,10 @@ and imports, update rounds' e-mails. Start one or more beside the web server (se
 machines can serve one PostgreSQL database (on SQLite, run one).
 
 It is django-tasks-db's worker (`db_worker`) with two things added between its batches of work:
-it queues the scheduled jobs that are due (the daily reminders at TRACKER_REMINDERS_AT, once a
-day whichever worker comes first), and it fails running jobs whose worker has gone silent for
-TRACKER_JOB_STALE_MINUTES, so they can be tried again. Ctrl+C or SIGTERM stops it after the job
+it queues the scheduled jobs that are due (at TRACKER_REMINDERS_AT, once a day whichever worker
+comes first: the daily reminders, and removing the finished jobs older than
+TRACKER_JOB_KEEP_DAYS, as `prune_jobs` does), and it fails running jobs whose worker has gone
+silent for TRACKER_JOB_STALE_MINUTES, so they can be tried again. Ctrl+C or SIGTERM stops it after the job
 in hand; a second one stops it at once.
 """
 
@@ -57,7 +58,10 @@ def housekeeping() -> None:
 
 
 class Command(BaseCommand):
-    help = "Run background jobs, and queue the daily reminders once a day at TRACKER_REMINDERS_AT."
+    help = (
+        "Run background jobs, and queue the daily reminders and the removal of old finished jobs once a day "
+        "at TRACKER_REMINDERS_AT."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -66,7 +70,7 @@ class Command(BaseCommand):
         parser.add_argument("--batch", action="store_true", help="Do every job that is waiting, then stop.")
         parser.add_argument("--worker-id", help="A name for this worker, unique among the workers (default: random).")
         parser.add_argument(
-            "--no-schedule", action="store_true", help="Do not queue scheduled jobs (the daily reminders) from here."
+            "--no-schedule", action="store_true", help="Do not queue the scheduled jobs (reminders, pruning) from here."
         )
         parser.add_argument(
             "--reload",
@@ -86,7 +90,10 @@ class Command(BaseCommand):
         def loop():
             worker.configure_signals()
             at = f"{settings.TRACKER_REMINDERS_AT:%H:%M}"
-            self.stdout.write(f"Worker {worker.worker_id} started; the daily reminders are queued at {at}.")
+            self.stdout.write(
+                f"Worker {worker.worker_id} started; the daily reminders, and removing finished jobs older than "
+                f"{settings.TRACKER_JOB_KEEP_DAYS} days, are queued at {at}."
+            )
             while worker.running:
                 if not no_schedule:
                     housekeeping()
