@@ -142,6 +142,7 @@ MATRIX = {
         (OK, OK),
     ],
     "update_round_start": MANAGE,
+    "update_round_owners": [(LOGIN, LOGIN)] + [(405, 403)] * 5 + [(405, OK), (405, OK)],
     "update_round_detail": READ_ALL,
     "update_round_remind": [(LOGIN, LOGIN)] + [(405, 403)] * 5 + [(405, OK), (405, OK)],
     # Reports
@@ -279,6 +280,7 @@ def world(world, db):
         "plan_tracker_update_sheet": [plan.pk],
         "plan_import_into": [plan.pk],
         "update_round_start": [next_meeting.pk],
+        "update_round_owners": [next_meeting.pk],
         "update_round_detail": [update_round.pk],
         "update_round_remind": [update_round.pk],
         "plan_tracker": [plan.pk],
