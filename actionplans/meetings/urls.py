@@ -7,6 +7,7 @@ from actionplans.meetings import meeting_views, monitoring_views, round_views
 
 urlpatterns = [
     path("bodies/<int:pk>/meetings/new/", meeting_views.meeting_create, name="meeting_create"),
+    path("meetings/", meeting_views.meeting_list, name="meeting_list"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", meeting_views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/monitoring/", monitoring_views.meeting_monitoring, name="meeting_monitoring"),

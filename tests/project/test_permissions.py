@@ -165,6 +165,7 @@ MATRIX = {
     "recommendation_response": SOURCE_EDIT,
     "recommendation_delete": SOURCE_EDIT,
     # People, organisations, bodies, meetings
+    "person_list": READ_ALL,
     "person_detail": READ_ALL,
     "person_create": MANAGE,
     "person_edit": MANAGE,
@@ -178,6 +179,7 @@ MATRIX = {
     "body_members": MANAGE,
     "membership_edit": MANAGE,
     "membership_remove": MANAGE,
+    "meeting_list": READ_ALL,
     "meeting_detail": READ_ALL,
     "meeting_create": MANAGE,
     "meeting_edit": MANAGE,
