@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from actionplans.plans.access import readable_plans, readable_sources
 from actionplans.plans.models import Action, Plan
@@ -106,14 +106,16 @@ QUERY_MAX = 200
 
 
 def people_matching(people, query: str):
-    """People whose name, job title or organisation (name or short name) holds every word of
-    the query, case-insensitively; all of them for an empty query."""
+    """People whose name, job title, organisation (name or short name) or the role they sit on a
+    body in ("Primary Parent Governor") holds every word of the query, case-insensitively; all
+    of them for an empty query."""
     for word in query.split():
         people = people.filter(
             Q(name__icontains=word)
             | Q(job_title__icontains=word)
             | Q(organisation__name__icontains=word)
             | Q(organisation__short_name__iexact=word)
+            | Exists(Membership.objects.filter(person=OuterRef("pk"), representing__icontains=word))
         )
     return people
 

@@ -105,3 +105,10 @@ def test_the_query_count_does_not_grow_with_people(officer_client, cast, django_
         Membership.objects.create(body=cast["panel"], person=person)
     with django_assert_num_queries(7):
         listed(officer_client.get(URL, {"q": "extra"}))
+
+
+def test_the_role_someone_sits_on_a_body_in_finds_them_once(officer_client, cast):
+    governor = PersonFactory(name="Nicola Brown")
+    Membership.objects.create(body=cast["panel"], person=governor, representing="Primary Parent Governor")
+    Membership.objects.create(body=cast["board"], person=governor, representing="Parent Governor")
+    assert listed(officer_client.get(URL, {"q": "parent governor"})) == [governor.pk]
