@@ -323,6 +323,7 @@ class RoundStatus:
     update_round: UpdateRound
     officers: list[RoundOfficer]
     reminders_sent: int  # reminders sent from the round page so far, to notice a second press
+    unowned: list[RoundItem] = field(default_factory=list)  # open items on the list nobody is asked about
 
     @property
     def updated_count(self) -> int:
@@ -340,7 +341,8 @@ class RoundStatus:
 def round_status(update_round: UpdateRound, *, on: datetime.date | None = None) -> RoundStatus:
     """Who has items in the round, who has updated since it started, and when each was last
     e-mailed. Queries: those of round_officers, and 1 for the e-mails sent."""
-    officers = round_officers(meeting=update_round.meeting, on=on, since=update_round.started_at)
+    items = _round_items(meeting=update_round.meeting, on=on or clock.today(), since=update_round.started_at)
+    officers = _by_officer(items)
     by_person = {officer.person.pk: officer for officer in officers}
     reminders_sent = 0
     for row in (
@@ -358,7 +360,12 @@ def round_status(update_round: UpdateRound, *, on: datetime.date | None = None) 
             officer.asked_at = row["last"]
         else:
             officer.reminded_at = max(filter(None, [officer.reminded_at, row["last"]]))
-    return RoundStatus(update_round=update_round, officers=officers, reminders_sent=reminders_sent)
+    return RoundStatus(
+        update_round=update_round,
+        officers=officers,
+        reminders_sent=reminders_sent,
+        unowned=[item for item in items if not item.action.responsible_people],
+    )
 
 
 # --- Starting a round, and reminding ------------------------------------------------

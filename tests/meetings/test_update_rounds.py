@@ -762,3 +762,18 @@ def test_an_administrator_may_give_owners(admin_client, world, unowned):
     assert response.status_code == 302
     unowned[0].refresh_from_db()
     assert unowned[0].lead == world["frank"]
+
+
+def test_the_round_page_lists_the_items_still_with_nobody_to_ask(
+    support_client, officer_client, world, started, unowned
+):
+    content = support_client.get(detail_url(started)).content.decode()
+    assert "2 open items on the list have nobody responsible" in content
+    for action in unowned:
+        assert reverse("action_people", args=[action.pk]) in content  # where to give it an owner
+    assert (
+        reverse("action_people", args=[unowned[0].pk]) not in officer_client.get(detail_url(started)).content.decode()
+    )
+    unowned[0].lead = world["frank"]
+    unowned[0].save()
+    assert len(rounds.round_status(started).unowned) == 1
