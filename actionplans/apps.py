@@ -13,6 +13,9 @@ class ActionPlansConfig(AppConfig):
         # Registers the kernel's own scheduled job: removing finished jobs past keeping.
         from actionplans.kernel.jobs import retention  # noqa: F401
 
+        # Merges a measure's values and targets into the change history on the measure's page.
+        from actionplans.measures import history as measure_history  # noqa: F401
+
         # Registers the background jobs of the meetings layer (an update round's e-mails, the
         # daily reminders and their schedule); reports registers its own in ReportsConfig.
         from actionplans.meetings import jobs as meeting_jobs  # noqa: F401

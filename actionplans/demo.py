@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import os
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 import yaml
@@ -19,6 +20,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
 
+from actionplans.measures.models import Measure, MeasureTarget, MeasureValue
 from actionplans.plans.models import Action, Plan, ProgressUpdate
 from actionplans.plans.target_dates import parse_target_date
 from partners.access import DEMOCRATIC_SUPPORT_GROUP
@@ -58,6 +60,11 @@ def _as_date(value) -> datetime.date | None:
     if isinstance(value, datetime.date):
         return value
     return datetime.date.fromisoformat(str(value))
+
+
+def _as_figure(value) -> Decimal | None:
+    """A figure as printed: YAML reads 53.76 as a float, so go through its text, not its binary."""
+    return None if value in (None, "") else Decimal(str(value))
 
 
 def _as_time(value) -> datetime.time | None:
@@ -109,6 +116,7 @@ class DemoLoader:
             ("meetings", self._meeting),
             ("sources", self._source),
             ("plans", self._plan),
+            ("measures", self._measure),
             ("accounts", self._account),
         ]
         with transaction.atomic():
@@ -371,6 +379,75 @@ class DemoLoader:
             narrative=narrative,
         )
         _saved(update, self.report, "progress updates", True)
+
+    def _measure(self, entry: dict) -> None:
+        """A measure of a plan, with its targets and the values the paper prints (none where it
+        prints none): looked up by plan and name, its targets by date, its values by period."""
+        plan = Plan.objects.filter(title=entry["plan"]).first()
+        if plan is None:
+            raise DemoDataError(f"{self.current_file}: measure {entry['name']!r} of unknown plan {entry['plan']!r}.")
+        measure = Measure.objects.filter(plan=plan, name=entry["name"]).first()
+        if measure is None:
+            baseline = entry.get("baseline") or {}
+            bands = entry.get("bands") or {}
+            tolerances = entry.get("tolerances") or {}
+            measure = Measure(
+                plan=plan,
+                position=plan.measures.count() + 1,
+                name=entry["name"],
+                description=entry.get("description", "") or "",
+                unit=entry["unit"],
+                direction=entry.get("direction", "higher"),
+                frequency=entry.get("frequency", "monthly"),
+                baseline_value=_as_figure(baseline.get("value")),
+                baseline_date=_as_date(baseline.get("date")),
+                data_owner=self.person(entry.get("data_owner")),
+                data_source=entry.get("data_source", "") or "",
+                rag_rule=entry.get("rag_rule", "bands" if bands else "tolerance"),
+                green_tolerance=_as_figure(tolerances.get("green", 5)),
+                amber_tolerance=_as_figure(tolerances.get("amber", 15)),
+                green_threshold=_as_figure(bands.get("green")),
+                amber_threshold=_as_figure(bands.get("amber")),
+            )
+            _saved(measure, self.report, "measures", True)
+            references = [str(reference) for reference in entry.get("actions", [])]
+            actions = list(Action.objects.filter(plan=plan, reference__in=references))
+            if len(actions) != len(set(references)):
+                raise DemoDataError(f"Measure {measure.name!r}: unknown actions among {references!r}.")
+            measure.actions.set(actions)
+            measure.recommendations.set([self._recommendation_key(key) for key in entry.get("recommendations", [])])
+            measure.core_data_set_of.set([self.body(name) for name in entry.get("core_data_set_of", [])])
+        for target in entry.get("targets", []):
+            applies_from = _as_date(target.get("from"))
+            if not MeasureTarget.objects.filter(measure=measure, applies_from=applies_from).exists():
+                made = MeasureTarget(
+                    measure=measure,
+                    value=_as_figure(target["value"]),
+                    applies_from=applies_from,
+                    note=target.get("note", "") or "",
+                )
+                _saved(made, self.report, "measure targets", True)
+        entered_at = _as_aware_datetime(entry["entered"]) if entry.get("entered") else timezone.now()
+        for value in entry.get("values", []):
+            period_end = _as_date(value["period_end"])
+            if not MeasureValue.objects.filter(measure=measure, period_end=period_end).exists():
+                made = MeasureValue(
+                    measure=measure,
+                    period_end=period_end,
+                    value=_as_figure(value["value"]),
+                    numerator=value.get("numerator"),
+                    denominator=value.get("denominator"),
+                    note=value.get("note", "") or "",
+                    entered_at=entered_at,
+                )
+                made.unit = measure.unit
+                _saved(made, self.report, "measure values", True)
+
+    def _recommendation_key(self, key: str) -> Recommendation:
+        try:
+            return self.recommendations[key]
+        except KeyError:
+            raise DemoDataError(f"{self.current_file}: unknown recommendation {key!r}.") from None
 
     def _account(self, entry: dict) -> None:
         User = get_user_model()

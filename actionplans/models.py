@@ -1,12 +1,14 @@
 """The core app's models, gathered here for Django to find: plans and actions, their RAG
-snapshots, what meetings decide about them, and the background jobs of the kernel.
+snapshots, their measures (outcome indicators) with targets and values, what meetings decide
+about them, and the background jobs of the kernel.
 
 Code imports them from their own layer (`actionplans.plans.models`,
-`actionplans.meetings.models`), never from here: this module sits above every layer,
+`actionplans.measures.models`, `actionplans.meetings.models`), never from here: this module sits above every layer,
 beside the settings and the root URLs.
 """
 
 from actionplans.kernel.jobs.models import Job  # noqa: F401
+from actionplans.measures.models import Measure, MeasureTarget, MeasureValue  # noqa: F401
 from actionplans.meetings.models import MonitoringDecision, SentReminder, UpdateRound  # noqa: F401
 from actionplans.plans.models import Action, ActionComment, Plan, ProgressUpdate, TargetDateRevision  # noqa: F401
 from actionplans.plans.snapshots.models import RagSnapshot, RagSnapshotCount, RagSnapshotPeriod  # noqa: F401

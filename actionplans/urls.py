@@ -9,6 +9,7 @@ from actionplans.forms import ResetPasswordForm, SignInForm
 urlpatterns = [
     path("", include("actionplans.plans.urls")),
     path("", include("actionplans.meetings.urls")),
+    path("", include("actionplans.measures.urls")),
     path("", include("reports.urls")),
     path("", include("recommendations.urls")),
     path("", include("partners.urls")),

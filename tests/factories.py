@@ -6,6 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
+from actionplans.measures.models import Measure, MeasureTarget, MeasureValue
+from actionplans.measures.units import MeasureUnit
 from actionplans.meetings.models import UpdateRound
 from actionplans.plans.models import Action, ActionComment, Plan, ProgressUpdate
 from actionplans.plans.rag import ActionStatus, Rag
@@ -188,3 +190,30 @@ class TargetDateRevisionFactory(factory.django.DjangoModelFactory):
     new_date = datetime.date(2021, 12, 31)
     reason = "Waiting for the partners' data."
     revised_at = factory.LazyFunction(timezone.now)
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Measure
+
+    plan = factory.SubFactory(PlanFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    name = factory.Sequence(lambda n: f"Percentage of visits in timescale {n}")
+    unit = MeasureUnit.PERCENTAGE
+
+
+class MeasureTargetFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeasureTarget
+
+    measure = factory.SubFactory(MeasureFactory)
+    value = 80
+
+
+class MeasureValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MeasureValue
+
+    measure = factory.SubFactory(MeasureFactory)
+    period_end = datetime.date(2021, 9, 30)
+    value = 87

@@ -19,6 +19,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import models
 from django.db.models import F, Q, Window
@@ -158,6 +159,24 @@ _SUBJECTS: dict[type[models.Model], tuple[Callable, Callable]] = {
         lambda record, link: [(Person, record.person_id)] if link == "body" else [(Body, record.body_id)],
     ),
 }
+
+
+def register_children(
+    model: type[models.Model],
+    children: list[tuple[type[models.Model], str, Callable, Callable]],
+    *,
+    str_needs: dict[type[models.Model], list[str]] | None = None,
+) -> None:
+    """Let a layer above this one merge records that belong to its own kind of object into that
+    object's page: `children` as (child model, its foreign key to the model, subject function,
+    objects-to-name function), like _CHILDREN and _SUBJECTS; `str_needs` as _STR_NEEDS. The
+    measures layer registers a measure's values and targets this way."""
+    global MERGED_MODELS
+    _CHILDREN[model] = [(child, link) for child, link, _subject, _names in children]
+    for child, _link, subject, names in children:
+        _SUBJECTS[child] = (subject, names)
+    _STR_NEEDS.update(str_needs or {})
+    MERGED_MODELS = frozenset(_CHILDREN)
 
 
 # --- Reading history --------------------------------------------------------------------------
@@ -368,6 +387,8 @@ def _show(model_field, value, names: _Names) -> str:
 
 
 def _format_value(value) -> str:
+    if isinstance(value, Decimal):  # a figure as typed: 77, not 77.0000
+        return format(value.normalize(), "f") if value != value.to_integral_value() else str(int(value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
     if isinstance(value, datetime.datetime):

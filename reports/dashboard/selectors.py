@@ -10,7 +10,10 @@ by the database, and for RAG over time the snapshots kept at each month-end
 Queries, whatever the number of plans, actions or updates (after the viewer's own: their
 person, groups and bodies): 1 the plans in scope, 1 counts by plan, 1 by source, 1 by
 organisation, 1 by lead officer, 1 the overdue list, 1 the update-due list, 2 RAG over time
-(the month-ends recorded, the counts at each), 1 late or missing executive responses.
+(the month-ends recorded, the counts at each), 1 late or missing executive responses; and for
+the measures of the plans in scope (actionplans.measures.selectors.dashboard_measures) 1 the
+share on each RAG at the latest period end, and when there are any 1 the first measures with
+their latest figures and 1 their trends.
 """
 
 from __future__ import annotations
@@ -26,6 +29,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from actionplans.kernel import clock
+from actionplans.measures.models import Measure
+from actionplans.measures.selectors import DashboardMeasures, dashboard_measures
 from actionplans.plans import rag
 from actionplans.plans.models import Action
 from actionplans.plans.rag import Assessment
@@ -66,6 +71,15 @@ def breakdown_url(scope: Scope, slug: str) -> str:
     if scope.body is not None:
         return reverse("body_dashboard_breakdown", args=[scope.body.pk, slug])
     return reverse("dashboard_breakdown", args=[slug])
+
+
+def measures_url(scope: Scope) -> str:
+    """The "Measures that matter" table of every measure the dashboard counts."""
+    if scope.plan is not None:
+        return reverse("plan_measures", args=[scope.plan.pk])
+    if scope.body is not None:
+        return reverse("body_measures", args=[scope.body.pk])
+    return reverse("measure_list")
 
 
 def dashboard_url(scope: Scope) -> str:
@@ -133,6 +147,7 @@ class DashboardPage:
     history: RagHistory
     late_responses: list[ResponseLateness]
     list_limit: int
+    measures: DashboardMeasures
     reporting_cycle_days: int = field(default_factory=rag.reporting_cycle_days)
 
     @property
@@ -142,6 +157,10 @@ class DashboardPage:
     @property
     def overall_rows(self) -> list[BreakdownRow]:
         return [self.overall]
+
+    @property
+    def measures_url(self) -> str:
+        return measures_url(self.scope)
 
     @property
     def overdue_url(self) -> str:
@@ -221,6 +240,7 @@ def dashboard_page(*, scope: Scope, on: datetime.date | None = None) -> Dashboar
         history=rag_history(plans=[pk for pk, _ in plans], on=on, current=overall.summary),
         late_responses=late_responses(scope, on=on),
         list_limit=LIST_LIMIT,
+        measures=dashboard_measures(Measure.objects.filter(plan__in=scope.plans), on=on),
     )
 
 

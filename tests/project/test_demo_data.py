@@ -2,6 +2,7 @@
 
 import datetime
 import re
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -10,10 +11,12 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from actionplans.demo import DEMO_DIR, ILLUSTRATIVE_PREFIX, load_demo
+from actionplans.measures.models import Measure, MeasureTarget, MeasureValue
 from actionplans.plans.models import Action, Plan, ProgressUpdate
 from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Attendance, Body, Meeting, Membership, Person
 from recommendations.models import Recommendation, Source
+from tests.factories import UserFactory
 
 # The five source papers the demo is transcribed from, as text (see fixtures/README.md).
 SEEDS_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "sources"
@@ -389,3 +392,234 @@ def test_democratic_support_run_an_update_round_and_record_the_panels_decisions(
     decisions = {f"decision_{item.key}": "accepted_complete" for item in items if item.state == "complete"}
     assert support.post(reverse("meeting_monitoring", args=[november.pk]), decisions).status_code == 302
     assert len(monitoring_list(later).items) == 3
+
+
+# --- Measures: the papers' indicators and figures ------------------------------------------------
+
+JIGSAW_PAPER = SEEDS_DIR / "002_1abe4c158b6f96f7.txt"
+# The Jigsaw tables' titles (seed 002, Agenda Item 6, Appendix 1) and the demo's names for their rows.
+JIGSAW_TABLES = {
+    "Visits": "Jigsaw visits",
+    "Assessment Plans": "Jigsaw assessment plans",
+    "Supervisions": "Jigsaw supervisions",
+}
+CHILDREN_OPEN = "Number of children open to Jigsaw"
+MONTHS = {
+    name: number
+    for number, name in enumerate(
+        [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ],
+        start=1,
+    )
+}
+
+
+def jigsaw_cells_from_the_paper() -> list[tuple[str, datetime.date, int | None, Decimal]]:
+    """Every figure of the three Jigsaw tables, read from the paper's text: (the demo's measure
+    name, the column's date, the count or None, the figure: the percentage in brackets, or for
+    the number of children open to Jigsaw the number itself)."""
+    text = JIGSAW_PAPER.read_text(encoding="utf-8")
+    start = text.index("Jigsaw key performance Data")
+    block = text[start : text.index("Agenda Item 7", start)]
+    cells, table, periods = [], None, []
+    for line in block.splitlines():
+        row = [cell.strip() for cell in re.sub(r"</?mark>", "", line).split("\t")]
+        if len(row) < 2:
+            continue
+        if row[0] in JIGSAW_TABLES:
+            table = row[0]
+            periods = []
+            for heading in row[1:]:
+                month, day = re.fullmatch(r"(\w+) (\d+)\s*(?:st|nd|rd|th)", heading).groups()
+                periods.append(datetime.date(2021, MONTHS[month], int(day)))
+            continue
+        assert len(row) == len(periods) + 1, row
+        for period, cell in zip(periods, row[1:], strict=True):
+            if row[0] == CHILDREN_OPEN:
+                cells.append((CHILDREN_OPEN, period, None, Decimal(cell)))
+            else:
+                count, percentage = re.fullmatch(r"(\d+) \(([\d.]+)%?\)", cell).groups()
+                cells.append((f"{JIGSAW_TABLES[table]}: {row[0]}", period, int(count), Decimal(percentage)))
+    return cells
+
+
+def test_the_demos_jigsaw_figures_are_the_papers_cell_by_cell(demo):
+    cells = jigsaw_cells_from_the_paper()
+    assert len(cells) == 63  # three tables of seven months: In, Out and the children open to Jigsaw
+    held = {
+        (value.measure.name, value.period_end): value
+        for value in MeasureValue.objects.filter(measure__name__in={name for name, *_ in cells}).select_related(
+            "measure"
+        )
+    }
+    for name, period, count, figure in cells:
+        value = held[(name, period)]
+        assert (value.numerator, value.value, value.denominator) == (count, figure, None), (name, period)
+    # The number of children open is printed under each table, the same each time: one measure's 7.
+    assert len(held) == 49 == len({(name, period) for name, period, *_ in cells})
+    assert held[("Jigsaw visits: In", datetime.date(2021, 4, 30))].formatted == "196 (87%)"
+    assert held[("Jigsaw assessment plans: Out/Overdue", datetime.date(2021, 6, 30))].formatted == "130 (45.14%)"
+
+
+def test_only_the_jigsaw_tables_give_the_demo_figures(demo):
+    """Where a paper names a measure but gives no figure, the demo holds the measure with none."""
+    assert set(MeasureValue.objects.values_list("measure__name", flat=True)) == {
+        name for name, *_ in jigsaw_cells_from_the_paper()
+    }
+    assert Measure.objects.count() == 65
+    assert not Measure.objects.filter(name__in=["Percentage of CLA visits in timescale"]).first().values.exists()
+
+
+def squeezed(text: str) -> str:
+    """Letters and digits only, lower case: how a name is compared with the paper's text, whose
+    extraction splits words ("Assessment s") and loses dashes ("0 17-year-olds")."""
+    return re.sub(r"[^a-z0-9]", "", text.lower())
+
+
+def test_the_core_data_set_is_appendix_2s_every_indicator_in_order(demo):
+    text = JIGSAW_PAPER.read_text(encoding="utf-8")
+    start = text.index("Proposed Core Data Set Key Performance Indicators")
+    printed = [
+        line[2:] for line in text[start : text.index("Agenda Item 8", start)].splitlines() if line.startswith("- ")
+    ]
+    assert len(printed) == 32
+    panel = Body.objects.get(name="Children and Families Scrutiny Panel")
+    core = list(Measure.objects.filter(core_data_set_of=panel).order_by("position"))
+    assert [squeezed(m.name) for m in core] == [squeezed(name) for name in printed]
+    assert all(m.plan.title == "Children and Learning Service Improvement Plan" for m in core)
+    assert not any(m.values.exists() or m.targets.exists() for m in core)
+
+
+def test_the_measures_that_matter_names_are_the_papers(demo):
+    paper = squeezed(JIGSAW_PAPER.read_text(encoding="utf-8"))
+    quoted = [
+        re.search(r'"Measures that matter" tables: "(.*)"', m.description).group(1)
+        for m in Measure.objects.filter(description__contains='"Measures that matter" tables: "')
+    ]
+    assert len(quoted) == 16
+    assert all(squeezed(name) in paper for name in quoted)
+
+
+def test_each_improvement_plan_row_with_the_audit_bands_has_its_measure(demo):
+    plan = Plan.objects.get(title="Children and Learning Service Improvement Plan")
+    banded = plan.actions.filter(success_criteria__contains="70% good or outstanding")
+    audits = Measure.objects.filter(plan=plan, rag_rule="bands")
+    assert audits.count() == banded.count() == 15
+    for measure in audits:
+        assert (measure.green_threshold, measure.amber_threshold, measure.direction) == (70, 60, "higher")
+        assert [action.lead for action in measure.actions.all()] == [measure.data_owner]
+        assert list(measure.actions.all())[0] in banded
+        assert not measure.values.exists()
+
+
+def test_leicesters_numeric_success_criteria_are_targets_by_date(demo):
+    plan = Plan.objects.get(title="Leicester Joint Area Review Action Plan")
+    paper = squeezed((SEEDS_DIR / "003_f5486f5c25aca46e.txt").read_text(encoding="utf-8"))
+    neet = Measure.objects.get(plan=plan, name="Not in Education, Employment or Training (3 month average)")
+    assert [(str(t.value.normalize()), t.applies_from) for t in neet.targets.order_by("applies_from")] == [
+        ("8.4", datetime.date(2009, 1, 31)),
+        ("8.1", datetime.date(2010, 1, 31)),
+        ("7.7", datetime.date(2011, 1, 31)),
+    ]
+    assert Measure.objects.filter(plan=plan).count() == 11
+    for target in MeasureTarget.objects.filter(measure__plan=plan):
+        assert squeezed(target.note.replace("...", "")).split("2011")[0] in paper, target.note
+        assert squeezed(f"{target.value.normalize():f}") in squeezed(target.note), target.note
+    assert not Measure.objects.filter(plan=plan, values__isnull=False).exists()
+
+
+# --- The "done when" of issue 10, on the demo data ------------------------------------------------
+
+
+def values_form(client, plan, period: datetime.date) -> tuple[str, dict]:
+    from django.urls import reverse
+
+    url = f"{reverse('measure_values', args=[plan.pk])}?period={period:%Y-%m-%d}"
+    form = client.get(url).context["form"]
+    return url, {name: "" if form[name].value() is None else str(form[name].value()) for name in form.fields}
+
+
+def test_a_panel_member_sees_the_jigsaw_measures_and_an_officers_october_figures_change_rag_and_summary(
+    demo, demo_as_at
+):
+    """Issue 10: a panel member opens the Children and Families Scrutiny Panel's dashboard and sees
+    the Jigsaw measures with their trend and RAG; an officer enters October's values in the
+    browser and the RAG and the quarter summary change."""
+    from django.urls import reverse
+
+    october_19 = datetime.date(2021, 10, 19)
+    # Before October's figures came in.
+    MeasureValue.objects.filter(period_end=october_19).delete()
+    panel = Body.objects.get(name="Children and Families Scrutiny Panel")
+    plan = Plan.objects.get(title="Children and Learning Service Improvement Plan")
+    panel_member = client_for("panel")
+
+    def dashboard():
+        response = panel_member.get(reverse("body_dashboard", args=[panel.pk]))
+        assert response.status_code == 200
+        content = re.sub(r"\s+", " ", response.content.decode())
+        return response.context["page"].measures, content[
+            content.index('id="measures"') : content.index('id="overdue"')
+        ]
+
+    measures, section = dashboard()
+    rows = {row.measure.name: row for row in measures.rows}
+    visits = rows["Jigsaw visits: In"]
+    assert (visits.actual, visits.actual_period, visits.assessment.label) == (
+        "222 (84%)",
+        "September 2021",
+        "No target",
+    )
+    assert len(visits.trend) == 6 and "Trend of Jigsaw visits: In" in section
+    assert "Jigsaw supervisions: Out" in section and "No target" in section
+    assert measures.summary.summary.with_rag == 0
+
+    # The Jigsaw team's head of service, who owns the figures, enters October's from the report.
+    tammy = Person.objects.get(name="Tammy Marks")
+    tammy.user = UserFactory(username="tammy")
+    tammy.save()
+    officer = client_for("tammy")
+    url, data = values_form(officer, plan, october_19)
+    jigsaw = {m.name: m for m in Measure.objects.filter(plan=plan, data_owner=tammy)}
+    for name, period, count, figure in jigsaw_cells_from_the_paper():
+        if period == october_19:
+            data[f"value_{jigsaw[name].pk}"] = str(figure)
+            if count is not None:
+                data[f"numerator_{jigsaw[name].pk}"] = str(count)
+    assert officer.post(url, data).status_code == 302
+
+    # The plan's lead enters October's audit outcomes.
+    lead = client_for("lead")
+    url, data = values_form(lead, plan, datetime.date(2021, 10, 31))
+    audits = {m.name: m for m in Measure.objects.filter(plan=plan, rag_rule="bands")}
+    for row, figure in [("1", "72"), ("2", "65"), ("5", "48")]:
+        data[f"value_{audits[f'Audit outcomes, row {row}: good or outstanding'].pk}"] = figure
+    assert lead.post(url, data).status_code == 302
+
+    measures, section = dashboard()
+    rows = {row.measure.name: row for row in measures.rows}
+    visits = rows["Jigsaw visits: In"]
+    assert (visits.actual, visits.actual_period, visits.travel.label) == ("237 (90%)", "19 October 2021", "Improving")
+    assert len(visits.trend) == 7
+    assert rows["Number of children open to Jigsaw"].travel.label == "Up"
+    assert rows["Audit outcomes, row 1: good or outstanding"].assessment.label == "Green: On target"
+    assert rows["Audit outcomes, row 2: good or outstanding"].assessment.label == "Amber: Slight variance"
+    assert rows["Audit outcomes, row 5: good or outstanding"].assessment.label == "Red: Significant variance"
+    assert (
+        "At 31 October 2021, 33% of the measures monitored were on target or were exceeding their target, "
+        "33% were showing slight variance, and 33% were showing significant variance." in section
+    )
+    measure_page = panel_member.get(visits.measure.get_absolute_url()).content.decode()
+    assert "19 October 2021: 237 (90%), No target" in measure_page

@@ -30,6 +30,7 @@ from partners.access import Viewer
 from reports.models import PublishedPaper
 from tests.factories import (
     ActionFactory,
+    MeasureFactory,
     MeetingFactory,
     PlanFactory,
     RecommendationFactory,
@@ -83,6 +84,14 @@ MATRIX = {
     "action_edit": PLAN_EDIT,
     "action_delete": PLAN_EDIT,
     "action_people": PLAN_EDIT,
+    # Measures: the officer is the data owner of the plan's measure, so enters its values
+    "measure_list": READ_ALL,
+    "measure_detail": PLAN_READ,
+    "plan_measures": PLAN_READ,
+    "body_measures": READ_ALL,
+    "measure_create": PLAN_EDIT,
+    "measure_edit": PLAN_EDIT,
+    "measure_values": [(LOGIN, LOGIN), (OK, OK), (403, 403), (403, 403), (OK, OK), (404, 404), (OK, OK), (OK, OK)],
     # Meetings, sign-off, update rounds
     "meeting_monitoring": [(LOGIN, LOGIN)] + [(OK, 403)] * 5 + [(OK, OK), (OK, OK)],
     "meeting_since_last": READ_ALL,
@@ -228,6 +237,7 @@ def world(world, db):
     plan = PlanFactory(owning_body=panel_body, lead=world["alison"])
     plan.sources.add(source)
     action = ActionFactory(plan=plan, recommendation=recommendation, lead=world["sue"])
+    measure = MeasureFactory(plan=plan, data_owner=world["sue"])
     # The outsider's own work elsewhere, so they are not simply a person with no actions.
     ActionFactory(plan=PlanFactory(owning_body=world["police_board"]), lead=world["bob"])
     published = PublishedPaper(meeting=meeting, title="A paper")
@@ -265,6 +275,12 @@ def world(world, db):
         "action_edit": [action.pk],
         "action_delete": [action.pk],
         "action_people": [action.pk],
+        "measure_detail": [measure.pk],
+        "measure_edit": [measure.pk],
+        "plan_measures": [plan.pk],
+        "measure_create": [plan.pk],
+        "measure_values": [plan.pk],
+        "body_measures": [panel_body.pk],
         "meeting_monitoring": [meeting.pk],
         "meeting_since_last": [meeting.pk],
         "meeting_minutes_extract": [meeting.pk],
@@ -314,7 +330,7 @@ def world(world, db):
         "password_reset_confirm": ["MQ", "set-password"],
     }
     people = {role: world[key] for role, key in ROLE_PEOPLE.items()}
-    world.update(users=users, args=args, people=people, plan=plan, action=action)
+    world.update(users=users, args=args, people=people, plan=plan, action=action, measure=measure)
     return world
 
 

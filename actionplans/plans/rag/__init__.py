@@ -1,4 +1,9 @@
-"""The RAG rules: one place that decides what colour an action shows.
+"""The RAG rules: one place that decides what colour an action or a measure shows.
+
+This module holds the rules for actions; `measures.py` beside it holds the rules for measures
+(tolerance around a target, threshold bands, direction of travel, the share on each colour),
+and its public names are imported here too, so `from actionplans.plans.rag import ...` reaches
+every rule.
 
 Blue = complete, Green = on track, Amber = at risk, Red = off track.
 
@@ -234,3 +239,59 @@ def assessment_from_annotations(action) -> Assessment:
         is_update_due=action.is_update_due,
         is_not_yet_reported=action.is_not_yet_reported,
     )
+
+
+# The rules for measures, at the end: they build on Rag above.
+from actionplans.plans.rag.measures import (  # noqa: E402
+    DEFAULT_AMBER_TOLERANCE,
+    DEFAULT_GREEN_TOLERANCE,
+    MEASURE_RAG_MEANINGS,
+    Direction,
+    MeasureAssessment,
+    NoRag,
+    RagRule,
+    RagShare,
+    RagSummary,
+    Travel,
+    assess_measure,
+    band_rag,
+    direction_of_travel,
+    measure_rag_label,
+    rag_summary,
+    tolerance_rag,
+)
+
+__all__ = [
+    "DEFAULT_AMBER_TOLERANCE",
+    "DEFAULT_GREEN_TOLERANCE",
+    "MEASURE_RAG_MEANINGS",
+    "NOT_REPORTED_LABEL",
+    "NOT_REPORTED_SEVERITY",
+    "RAG_MEANINGS",
+    "RAG_SEVERITY",
+    "ActionStatus",
+    "Assessment",
+    "Direction",
+    "MeasureAssessment",
+    "NoRag",
+    "Rag",
+    "RagRule",
+    "RagShare",
+    "RagSummary",
+    "Travel",
+    "assess",
+    "assess_measure",
+    "assessment_from_annotations",
+    "band_rag",
+    "direction_of_travel",
+    "due_soon_condition",
+    "due_soon_days",
+    "is_due_soon",
+    "measure_rag_label",
+    "rag_annotations",
+    "rag_css_class",
+    "rag_label",
+    "rag_summary",
+    "reporting_cycle_days",
+    "tolerance_rag",
+]
