@@ -63,6 +63,11 @@ def directory_access(viewer: Viewer) -> Access:
     return FULL if viewer.is_manager else READ_ONLY
 
 
+def readable_people(viewer: Viewer):
+    """Every person the viewer may see in the directory: the one scope the people list starts from."""
+    return Person.objects.all() if directory_access(viewer).read else Person.objects.none()
+
+
 def creation_access(viewer: Viewer) -> Access:
     """Creating sources, plans, people, organisations and bodies: managers only."""
     return FULL if viewer.is_manager else READ_ONLY

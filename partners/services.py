@@ -2,16 +2,20 @@
 
 Each function validates the object in full (field limits, choices, constraints) before it
 saves, so a form, a command and a test all obey the same rules. Every save is recorded in
-the object's history by django-simple-history.
+the object's history by django-simple-history. The *_create_bulk functions (for the plan
+import) check many objects the same way without a query each (actionplans.kernel.bulk: the
+database's constraints stand behind the unique name) and record the same history.
 """
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from actionplans.kernel import bulk
 from partners.models import Body, Meeting, Membership, Organisation, Person
 
 
@@ -26,6 +30,16 @@ def _validated_save(obj):
 
 def organisation_create(*, name: str, short_name: str = "", kind: str) -> Organisation:
     return _validated_save(Organisation(name=name.strip(), short_name=short_name.strip(), kind=kind))
+
+
+def organisations_create_bulk(*, new: Sequence[Organisation]) -> list[Organisation]:
+    """Create many organisations (unsaved instances) at once, each checked as organisation_create
+    checks it (actionplans.kernel.bulk: the database stands behind the unique name), with its
+    history. Raises RowRefused with the index of the first that cannot be saved; nothing is
+    written then."""
+    for organisation in new:
+        organisation.name, organisation.short_name = organisation.name.strip(), organisation.short_name.strip()
+    return bulk.create_all(Organisation, new)
 
 
 def organisation_update(*, organisation: Organisation, name: str, short_name: str = "", kind: str) -> Organisation:
@@ -54,6 +68,16 @@ def person_create(
         is_senior=is_senior,
     )
     return _validated_save(person)
+
+
+def people_create_bulk(*, new: Sequence[Person]) -> list[Person]:
+    """Create many people (unsaved instances) at once, each checked as person_create checks it,
+    with its history. Raises RowRefused with the index of the first that cannot be saved;
+    nothing is written then."""
+    for person in new:
+        person.name, person.job_title = person.name.strip(), person.job_title.strip()
+        person.email = person.email.strip()
+    return bulk.create_all(Person, new)
 
 
 def person_update(

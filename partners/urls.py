@@ -3,6 +3,7 @@ from django.urls import path
 from partners.pages import views
 
 urlpatterns = [
+    path("people/", views.person_list, name="person_list"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<int:pk>/", views.person_detail, name="person_detail"),
     path("people/<int:pk>/edit/", views.person_edit, name="person_edit"),

@@ -10,11 +10,13 @@ still depends on what is to be deleted; nothing is written then.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import ProtectedError
 
+from actionplans.kernel import bulk
 from actionplans.kernel.concurrency import save_if_unchanged
 from partners.models import Body, Meeting, Person
 from recommendations import rules
@@ -131,6 +133,28 @@ def recommendation_create(
         recommendation.full_clean()
         recommendation.save()
     return recommendation
+
+
+def recommendations_create_bulk(*, source: Source, new: Sequence[Recommendation]) -> list[Recommendation]:
+    """Add many top-level recommendations (unsaved, their source and position left to this) at
+    the end of the source, in their order, in a fixed number of queries however many there are:
+    each as recommendation_create adds one, with its default response due date, checked
+    (actionplans.kernel.bulk.check_each) and recorded in the history. Raises RowRefused with the
+    index of the first that cannot be saved; nothing is written then."""
+    new = list(new)
+    due = default_response_due_date(report_date_of(source))
+    with transaction.atomic():
+        layout = _lock_and_lay_out(source)
+        after = _end_of(layout, None, skip=set())
+        for offset, recommendation in enumerate(new, start=1):
+            recommendation.source, recommendation.parent = source, None
+            recommendation.label = recommendation.label.strip()
+            recommendation.group = recommendation.group.strip()
+            recommendation.text = recommendation.text.strip()
+            recommendation.current_activity = recommendation.current_activity.strip()
+            recommendation.response_due_date = due
+            recommendation.position = after + offset
+        return bulk.create_all(Recommendation, new)
 
 
 def recommendation_update(

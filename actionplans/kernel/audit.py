@@ -57,9 +57,9 @@ class AuditedQuerySet(models.QuerySet):
     def bulk_update(self, objs, fields, batch_size=None):
         objs = list(objs)
         with transaction.atomic(using=self.db):
-            # Django's bulk_update() writes through update(), which records (and signals) too:
-            # write through a plain QuerySet, so each row is recorded once, here.
-            plain = models.QuerySet(model=self.model, using=self.db)
+            # Django's bulk_update() writes each batch with update(), which here would record every
+            # row a second time: let a plain QuerySet write, and record each row once, below.
+            plain = models.QuerySet(self.model, query=self.query.chain(), using=self._db)
             count = plain.bulk_update(objs, fields, batch_size=batch_size)
             if objs:
                 record_links(self.model, self.model.history.bulk_history_create(objs, update=True))
@@ -73,7 +73,8 @@ class AuditedQuerySet(models.QuerySet):
             created = super().bulk_create(objs, *args, **kwargs)
             saved = [obj for obj in created if obj.pk is not None]
             if saved:
-                self.model.history.bulk_history_create(saved)
+                # As save() records a new row: no change reason (NULL, where the default is "").
+                self.model.history.bulk_history_create(saved, default_change_reason=None)
                 bulk_written.send(sender=self.model, objs=saved, fields=None)
         return created
 

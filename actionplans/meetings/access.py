@@ -19,6 +19,11 @@ def meeting_access(viewer: Viewer, meeting: Meeting) -> Access:
     return directory_access(viewer)
 
 
+def readable_meetings(viewer: Viewer) -> QuerySet[Meeting]:
+    """Every meeting the viewer may read: the one scope the meetings list starts from."""
+    return Meeting.objects.all() if directory_access(viewer).read else Meeting.objects.none()
+
+
 def get_meeting_for_user(viewer: Viewer, pk, queryset: QuerySet | None = None) -> tuple[Meeting, Access]:
     """The meeting and what the viewer may do with it; 404 for an outsider."""
     meeting = get_or_404(queryset if queryset is not None else Meeting.objects.select_related("body"), pk)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_safe
 
+from actionplans.kernel import clock
 from actionplans.kernel.forms import save_or_add_errors
 from actionplans.meetings import selectors
 from actionplans.meetings.access import get_meeting_for_user
@@ -17,6 +18,18 @@ from partners.models import Body
 
 def _form_page(request, form, **context):
     return render(request, "partners/form_page.html", {"form": form, **context}, status=400 if form.is_bound else 200)
+
+
+@require_safe
+def meeting_list(request):
+    """Every meeting the viewer may read, upcoming first, then past; ?body= narrows to one body."""
+    viewer = viewer_for(request)
+    try:
+        body_id = int(request.GET.get("body", ""))
+    except ValueError:
+        body_id = None
+    page = selectors.meetings_page(viewer=viewer, today=clock.today(), body_id=body_id)
+    return render(request, "actionplans/meeting_list.html", {"page": page})
 
 
 @require_safe

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from actionplans.kernel import clock
 from actionplans.kernel.access import Access, get_or_404
+from actionplans.kernel.concurrency import EditConflict
 from actionplans.kernel.dates import DATE_INPUT_FORMATS
 from actionplans.kernel.forms import save_or_add_errors
 from actionplans.meetings import rounds
@@ -19,7 +20,8 @@ from actionplans.meetings.access import get_meeting_for_user, meeting_access
 from actionplans.meetings.jobs import RemindersRefused, round_jobs, round_reminders_enqueue, round_requests_enqueue
 from actionplans.meetings.models import UpdateRound
 from partners.access import viewer_for
-from partners.models import Meeting
+from partners.forms import NO_ORGANISATION, people_for_picker, person_label
+from partners.models import Meeting, Person
 
 
 class UpdateRoundForm(forms.Form):
@@ -52,6 +54,71 @@ class UpdateRoundForm(forms.Form):
         if errors := rounds.deadline_errors(meeting=self.meeting, deadline=deadline, today=self.today):
             raise ValidationError(errors)
         return deadline
+
+
+class RoundOwnersForm(forms.Form):
+    """An owner for each open item on the list that nobody is responsible for: one select per
+    item, all filled from the one list of people (one query however many items there are).
+    An item left at "Nobody yet" is left as it is."""
+
+    def __init__(self, *args, items: list[rounds.RoundItem], people: list[Person], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.people = {str(person.pk): person for person in people}
+        groups: dict[str, list] = {}
+        for person in people:
+            name = person.organisation.name if person.organisation_id else NO_ORGANISATION
+            groups.setdefault(name, []).append((str(person.pk), person_label(person)))
+        choices = [("", "Nobody yet"), *groups.items()]
+        self.items = items
+        for item in items:
+            action = item.action
+            self.fields[self.field_name(action)] = forms.ChoiceField(
+                label=f"Owner of {action.reference + ' ' if action.reference else ''}{action.description}",
+                choices=choices,
+                required=False,
+                error_messages={"invalid_choice": "Choose a person from the list"},
+            )
+
+    @staticmethod
+    def field_name(action) -> str:
+        return f"owner_{action.pk}"
+
+    def rows(self):
+        return [(item, self[self.field_name(item.action)]) for item in self.items]
+
+    def owners(self) -> dict[int, Person]:
+        return {
+            item.action.pk: self.people[value]
+            for item in self.items
+            if (value := self.cleaned_data.get(self.field_name(item.action)))
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        if not self.errors and not self.owners():
+            raise ValidationError("Choose an owner for at least one item")
+        return cleaned
+
+
+def _owners_form(data, *, preview: rounds.RoundPreview) -> RoundOwnersForm | None:
+    if not preview.unowned:
+        return None
+    return RoundOwnersForm(data, items=preview.unowned, people=list(people_for_picker()))
+
+
+def _start_page(request, *, meeting, form, owners_form, preview, today, status=200):
+    context = {
+        "meeting": meeting,
+        "form": form,
+        "owners_form": owners_form,
+        "today": today,
+        "meeting_passed": meeting.date < today,
+        "officers": preview.officers,
+        "unowned": preview.unowned,
+        "with_email": preview.with_email,
+        "without_email": preview.without_email,
+    }
+    return render(request, "actionplans/update_round_start.html", context, status=status)
 
 
 @require_http_methods(["GET", "POST"])
@@ -89,18 +156,47 @@ def update_round_start(request, pk: int):
                     "Update round started. The officers are being e-mailed: this page shows how far it has got.",
                 )
             return redirect("update_round_detail", pk=started.update_round.pk)
-    officers = rounds.round_officers(meeting=meeting, on=today)
-    context = {
-        "meeting": meeting,
-        "form": form,
-        "today": today,
-        "meeting_passed": meeting.date < today,
-        "officers": officers,
-        "with_email": [officer for officer in officers if officer.has_email],
-        "without_email": [officer for officer in officers if not officer.has_email],
-    }
-    status = 400 if request.method == "POST" else 200
-    return render(request, "actionplans/update_round_start.html", context, status=status)
+    preview = rounds.round_preview(meeting=meeting, on=today)
+    return _start_page(
+        request,
+        meeting=meeting,
+        form=form,
+        owners_form=_owners_form(None, preview=preview),
+        preview=preview,
+        today=today,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+@require_POST
+def update_round_owners(request, pk: int):
+    """Give owners to the open items on the list that nobody is responsible for, before the
+    round starts, so that the round asks somebody about them."""
+    viewer = viewer_for(request)
+    meeting, access = get_meeting_for_user(viewer, pk)
+    access.require("edit")
+    today = clock.today()
+    preview = rounds.round_preview(meeting=meeting, on=today)
+    owners_form = _owners_form(request.POST, preview=preview)
+    if owners_form is None:
+        messages.info(request, "Every open item on the list has somebody responsible for it now.")
+        return redirect("update_round_start", pk=meeting.pk)
+    if owners_form.is_valid():
+        try:
+            count = rounds.round_owners_assign(meeting=meeting, owners=owners_form.owners(), on=today)
+        except EditConflict:
+            messages.info(request, "Somebody changed one of these items a moment ago: check the owners again.")
+            return redirect("update_round_start", pk=meeting.pk)
+        except ValidationError as error:
+            for key, problems in error.message_dict.items():
+                owners_form.add_error(f"owner_{key}" if f"owner_{key}" in owners_form.fields else None, problems)
+        else:
+            messages.success(request, f"{count} item{'s' if count != 1 else ''} given an owner.")
+            return redirect("update_round_start", pk=meeting.pk)
+    form = UpdateRoundForm(meeting=meeting, today=today)
+    return _start_page(
+        request, meeting=meeting, form=form, owners_form=owners_form, preview=preview, today=today, status=400
+    )
 
 
 def _round_for_user(viewer, pk: int) -> tuple[UpdateRound, Access]:

@@ -29,6 +29,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 
 from actionplans.kernel import clock
+from actionplans.kernel.concurrency import save_if_unchanged
 from actionplans.meetings.lists import monitoring_list
 from actionplans.meetings.models import ReminderKind, SentReminder, UpdateRound
 from actionplans.plans import rag
@@ -205,16 +206,12 @@ class RoundOfficer:
         return max(filter(None, [self.asked_at, self.reminded_at]), default=None)
 
 
-def round_officers(
-    *, meeting: Meeting, on: datetime.date | None = None, since: datetime.datetime | None = None
-) -> list[RoundOfficer]:
-    """Every officer responsible (as lead or further responsible person) for an open action of
-    an item on the meeting's monitoring list, with those actions, sorted by name.
+def _round_items(*, meeting: Meeting, on: datetime.date, since: datetime.datetime | None) -> list[RoundItem]:
+    """The open actions of the items on the meeting's monitoring list, in the list's order.
 
     With `since` (a round's start), an action completed after it still counts, so an officer
     who finishes their action during the round shows as having updated. Queries: the six of
-    monitoring_list, 1 actions, 1 further responsible people."""
-    on = on or clock.today()
+    monitoring_list, 1 actions, 1 further responsible people (none when the list is empty)."""
     listing = monitoring_list(meeting)
     order = {action.pk: index for index, item in enumerate(listing.items) for action in item.actions}
     if not order:
@@ -230,18 +227,95 @@ def round_officers(
         .with_rag(on=on)
         .filter(still_open)
         .annotate(updated_since=updated)
-        .select_related("plan", "lead__organisation")
+        .select_related("plan", "lead__organisation", "recommendation")
         .prefetch_related(
             Prefetch("supporting_officers", queryset=Person.objects.select_related("organisation").order_by("pk"))
         )
     )
-    officers: dict[int, RoundOfficer] = {}
+    items = []
     for action in sorted(actions, key=lambda a: (order[a.pk], a.position, a.pk)):
         action.rag_on = on
-        item = RoundItem(action=action, updated=bool(action.updated_since))
-        for person in action.responsible_people:
+        items.append(RoundItem(action=action, updated=bool(action.updated_since)))
+    return items
+
+
+def _by_officer(items: list[RoundItem]) -> list[RoundOfficer]:
+    officers: dict[int, RoundOfficer] = {}
+    for item in items:
+        for person in item.action.responsible_people:
             officers.setdefault(person.pk, RoundOfficer(person=person)).items.append(item)
     return sorted(officers.values(), key=lambda officer: (officer.person.display_name.lower(), officer.person.pk))
+
+
+def round_officers(
+    *, meeting: Meeting, on: datetime.date | None = None, since: datetime.datetime | None = None
+) -> list[RoundOfficer]:
+    """Every officer responsible (as lead or further responsible person) for an open action of
+    an item on the meeting's monitoring list, with those actions, sorted by name. Queries: those
+    of _round_items."""
+    return _by_officer(_round_items(meeting=meeting, on=on or clock.today(), since=since))
+
+
+@dataclass
+class RoundPreview:
+    """Who a round for the meeting would ask, and the open items nobody would be asked about."""
+
+    officers: list[RoundOfficer]
+    unowned: list[RoundItem]  # open actions on the list with no lead and no further responsible person
+
+    @property
+    def with_email(self) -> list[RoundOfficer]:
+        return [officer for officer in self.officers if officer.has_email]
+
+    @property
+    def without_email(self) -> list[RoundOfficer]:
+        return [officer for officer in self.officers if not officer.has_email]
+
+
+def round_preview(*, meeting: Meeting, on: datetime.date | None = None) -> RoundPreview:
+    """What starting the meeting's round would do. Queries: those of _round_items."""
+    items = _round_items(meeting=meeting, on=on or clock.today(), since=None)
+    return RoundPreview(
+        officers=_by_officer(items), unowned=[item for item in items if not item.action.responsible_people]
+    )
+
+
+NOBODY_TO_ASK = (
+    "Nobody is responsible for any open item on this meeting's list, so the round would ask nobody. "
+    "Give the items an owner first"
+)
+OWNED_SINCE = "{item} has somebody responsible for it now: the page shows who"
+NOT_ON_THE_LIST = "This action is not an open item on this meeting's list"
+
+
+def round_owners_assign(*, meeting: Meeting, owners: dict[int, Person], on: datetime.date | None = None) -> int:
+    """Make each person the lead of the action (by pk) they are given for: open actions on the
+    meeting's list that nobody is responsible for. All or nothing: raises ValidationError (action
+    pk as a string -> message) if any action is not such an item any more, or if somebody changed
+    it since it was read (EditConflict); each lead is saved through save_if_unchanged, so it lands
+    in the action's history. Returns how many actions were given an owner."""
+    open_actions = {
+        item.action.pk: item.action for item in _round_items(meeting=meeting, on=on or clock.today(), since=None)
+    }
+    errors = {}
+    for pk in owners:
+        action = open_actions.get(pk)
+        if action is None:
+            errors[str(pk)] = NOT_ON_THE_LIST
+        elif action.responsible_people:
+            errors[str(pk)] = OWNED_SINCE.format(item=_item_name(action))
+    if errors:
+        raise ValidationError(errors)
+    with transaction.atomic():
+        for pk, person in owners.items():
+            action = open_actions[pk]
+            action.lead = person
+            save_if_unchanged(action, expected_version=action.version, fields=["lead"])
+    return len(owners)
+
+
+def _item_name(action: Action) -> str:
+    return f"Item {action.reference}" if action.reference else "The item"
 
 
 @dataclass
@@ -249,6 +323,7 @@ class RoundStatus:
     update_round: UpdateRound
     officers: list[RoundOfficer]
     reminders_sent: int  # reminders sent from the round page so far, to notice a second press
+    unowned: list[RoundItem] = field(default_factory=list)  # open items on the list nobody is asked about
 
     @property
     def updated_count(self) -> int:
@@ -266,7 +341,8 @@ class RoundStatus:
 def round_status(update_round: UpdateRound, *, on: datetime.date | None = None) -> RoundStatus:
     """Who has items in the round, who has updated since it started, and when each was last
     e-mailed. Queries: those of round_officers, and 1 for the e-mails sent."""
-    officers = round_officers(meeting=update_round.meeting, on=on, since=update_round.started_at)
+    items = _round_items(meeting=update_round.meeting, on=on or clock.today(), since=update_round.started_at)
+    officers = _by_officer(items)
     by_person = {officer.person.pk: officer for officer in officers}
     reminders_sent = 0
     for row in (
@@ -284,7 +360,12 @@ def round_status(update_round: UpdateRound, *, on: datetime.date | None = None) 
             officer.asked_at = row["last"]
         else:
             officer.reminded_at = max(filter(None, [officer.reminded_at, row["last"]]))
-    return RoundStatus(update_round=update_round, officers=officers, reminders_sent=reminders_sent)
+    return RoundStatus(
+        update_round=update_round,
+        officers=officers,
+        reminders_sent=reminders_sent,
+        unowned=[item for item in items if not item.action.responsible_people],
+    )
 
 
 # --- Starting a round, and reminding ------------------------------------------------
@@ -345,6 +426,8 @@ def round_create(
         return RoundStarted(update_round=existing, created=False, emails=Sent())
     if errors := deadline_errors(meeting=meeting, deadline=deadline, today=today):
         raise ValidationError({"deadline": errors})
+    if not round_officers(meeting=meeting, on=today):
+        raise ValidationError(NOBODY_TO_ASK)
     update_round = UpdateRound(meeting=meeting, deadline=deadline, message=message.strip(), started_by=by)
     update_round.full_clean(validate_constraints=False)
     try:

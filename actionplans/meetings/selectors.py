@@ -1,12 +1,14 @@
-"""What the meeting page shows, fetched in a fixed number of queries."""
+"""What the meeting page and the meetings list show, fetched in a fixed number of queries."""
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
+from actionplans.meetings.access import readable_meetings
 from actionplans.plans.access import readable_sources
 from partners.access import Viewer
-from partners.models import Attendance, AttendanceStatus, Meeting
+from partners.models import Attendance, AttendanceStatus, Body, Meeting
 from recommendations.models import Source
 
 
@@ -40,4 +42,32 @@ def meeting_page(*, meeting: Meeting, viewer: Viewer) -> MeetingPage:
             .select_related("made_by")
             .order_by("title")
         ),
+    )
+
+
+@dataclass(frozen=True)
+class MeetingsPage:
+    today: datetime.date
+    bodies: list[Body]  # every body with a meeting the viewer may read, for the filter
+    body: Body | None  # the body chosen, if any
+    upcoming: list[Meeting]  # today and later, soonest first
+    past: list[Meeting]  # before today, most recent first
+
+
+def meetings_page(*, viewer: Viewer, today: datetime.date, body_id: int | None = None) -> MeetingsPage:
+    """The meetings the viewer may read, upcoming (today onwards, soonest first) then past
+    (latest first), of one body if one is chosen. Queries: 1 the bodies with meetings, 1 the
+    meetings with their bodies; however many meetings there are."""
+    meetings = readable_meetings(viewer)
+    bodies = list(Body.objects.filter(pk__in=meetings.values("body_id")).order_by("name"))
+    body = next((b for b in bodies if b.pk == body_id), None)
+    if body is not None:
+        meetings = meetings.filter(body=body)
+    rows = list(meetings.select_related("body").order_by("date", "time", "body__name", "pk"))
+    return MeetingsPage(
+        today=today,
+        bodies=bodies,
+        body=body,
+        upcoming=[meeting for meeting in rows if meeting.date >= today],
+        past=[meeting for meeting in reversed(rows) if meeting.date < today],
     )

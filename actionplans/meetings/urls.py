@@ -7,11 +7,13 @@ from actionplans.meetings import meeting_views, monitoring_views, round_views
 
 urlpatterns = [
     path("bodies/<int:pk>/meetings/new/", meeting_views.meeting_create, name="meeting_create"),
+    path("meetings/", meeting_views.meeting_list, name="meeting_list"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", meeting_views.meeting_edit, name="meeting_edit"),
     path("meetings/<int:pk>/monitoring/", monitoring_views.meeting_monitoring, name="meeting_monitoring"),
     path("meetings/<int:pk>/since-last-meeting/", monitoring_views.meeting_since_last, name="meeting_since_last"),
     path("meetings/<int:pk>/update-round/", round_views.update_round_start, name="update_round_start"),
+    path("meetings/<int:pk>/update-round/owners/", round_views.update_round_owners, name="update_round_owners"),
     path("update-rounds/<int:pk>/", round_views.update_round_detail, name="update_round_detail"),
     path("update-rounds/<int:pk>/remind/", round_views.update_round_remind, name="update_round_remind"),
 ]

@@ -331,7 +331,7 @@ class Action(models.Model):
 
     @property
     def current_status_label(self) -> str:
-        return ActionStatus(self.latest_status).label if self.latest_status else ActionStatus.NOT_STARTED.label
+        return rag.status_label(self.latest_status)
 
 
 class ProgressUpdateQuerySet(AuditedQuerySet):

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q
 
 from actionplans.plans.access import readable_plans, readable_sources
 from actionplans.plans.models import Action, Plan
-from partners.access import Viewer
+from partners.access import Viewer, readable_people
 from partners.models import (
     Body,
     Meeting,
@@ -95,4 +96,56 @@ def directory_page() -> DirectoryPage:
     return DirectoryPage(
         organisations=list(Organisation.objects.annotate(people_count=Count("people")).order_by("name")),
         bodies=list(Body.objects.select_related("organisation").order_by("name")),
+    )
+
+
+# --- People ---------------------------------------------------------------------------------
+
+PEOPLE_PER_PAGE = 50
+QUERY_MAX = 200
+
+
+def people_matching(people, query: str):
+    """People whose name, job title, organisation (name or short name) or the role they sit on a
+    body in ("Primary Parent Governor") holds every word of the query, case-insensitively; all
+    of them for an empty query."""
+    for word in query.split():
+        people = people.filter(
+            Q(name__icontains=word)
+            | Q(job_title__icontains=word)
+            | Q(organisation__name__icontains=word)
+            | Q(organisation__short_name__iexact=word)
+            | Exists(Membership.objects.filter(person=OuterRef("pk"), representing__icontains=word))
+        )
+    return people
+
+
+@dataclass(frozen=True)
+class PeoplePage:
+    query: str
+    page: Page  # people with their organisations and the bodies they sit on
+    page_range: list
+    total: int
+
+
+def people_page(*, viewer: Viewer, query: str = "", page_number=1) -> PeoplePage:
+    """The people the viewer may see, by name, narrowed by the query, a page at a time.
+    Queries: 1 how many match, 1 this page's people with their organisations, 1 the bodies
+    they sit on; however many people there are (none of the last two when nobody matches)."""
+    query = query.strip()[:QUERY_MAX]
+    people = (
+        people_matching(readable_people(viewer), query)
+        .select_related("organisation")
+        .prefetch_related(
+            Prefetch("memberships", queryset=Membership.objects.select_related("body").order_by("body__name"))
+        )
+        .order_by("name", "job_title", "pk")
+    )
+    paginator = Paginator(people, PEOPLE_PER_PAGE)
+    page = paginator.get_page(page_number)
+    return PeoplePage(
+        query=query,
+        page=page,
+        page_range=list(paginator.get_elided_page_range(page.number)),
+        total=paginator.count,
     )

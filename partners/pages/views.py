@@ -56,6 +56,14 @@ def body_detail(request, pk: int):
 
 
 @require_safe
+def person_list(request):
+    """Everyone in the directory, searchable by name, job title, organisation or role on a body (a GET form)."""
+    viewer, access = _access(request)
+    page = selectors.people_page(viewer=viewer, query=request.GET.get("q", ""), page_number=request.GET.get("page"))
+    return render(request, "partners/person_list.html", {"page": page, "access": access})
+
+
+@require_safe
 def organisation_list(request):
     _, access = _access(request)
     return render(request, "partners/organisation_list.html", {"page": selectors.directory_page(), "access": access})

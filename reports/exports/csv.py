@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+from collections.abc import Iterator
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
@@ -26,6 +27,7 @@ from reports.exports.rows import Sheet
 
 CONTENT_TYPE = "text/csv; charset=utf-8"
 BOM = "\ufeff"
+ROWS_PER_CHUNK = 500  # rows to a piece of a streamed download
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
 
@@ -47,11 +49,23 @@ def _field(value):
     return neutralise(str(value))
 
 
-def write_csv(sheet: Sheet) -> bytes:
+def csv_chunks(sheet: Sheet) -> Iterator[bytes]:
+    """The CSV file in pieces of ROWS_PER_CHUNK rows, each made as its rows are read: what a
+    download streams, so the first bytes leave before the last row is read, and neither the
+    rows nor the file are ever held whole."""
     buffer = io.StringIO(newline="")
     buffer.write(BOM)
     writer = csv.writer(buffer, quoting=csv.QUOTE_NONNUMERIC)
     writer.writerow([neutralise(column.heading) for column in sheet.columns])
-    for values in sheet.values():
+    for count, values in enumerate(sheet.values(), start=1):
         writer.writerow([_field(value) for value in values])
-    return buffer.getvalue().encode("utf-8")
+        if count % ROWS_PER_CHUNK == 0:
+            yield buffer.getvalue().encode("utf-8")
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode("utf-8")
+
+
+def write_csv(sheet: Sheet) -> bytes:
+    """The whole CSV file at once (for a background job, which keeps it)."""
+    return b"".join(csv_chunks(sheet))

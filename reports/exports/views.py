@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_safe
@@ -16,16 +16,24 @@ from reports.exports import csv, xlsx
 from reports.exports.jobs import export_enqueue
 from reports.exports.rows import FiltersInvalid, Sheet, tracker_selection, tracker_sheet
 
+# Each format's writer gives the whole file (XLSX: a zip, written out at the end) or yields it
+# in pieces as the rows are read (CSV), which the download then streams.
 FORMATS = {
     "xlsx": (xlsx.write_xlsx, xlsx.CONTENT_TYPE),
-    "csv": (csv.write_csv, csv.CONTENT_TYPE),
+    "csv": (csv.csv_chunks, csv.CONTENT_TYPE),
 }
 
 
-def sheet_response(sheet: Sheet, file_format: str) -> HttpResponse:
-    """The sheet as a download named like "tracker-2021-11-04.xlsx"."""
+def sheet_response(sheet: Sheet, file_format: str) -> HttpResponse | StreamingHttpResponse:
+    """The sheet as a download named like "tracker-2021-11-04.xlsx". A CSV streams: its rows are
+    read and sent a piece at a time, after this returns (so the sheet's rows must still be there
+    to read, as a queryset's are)."""
     write, content_type = FORMATS[file_format]
-    response = HttpResponse(write(sheet), content_type=content_type)
+    content = write(sheet)
+    if isinstance(content, bytes):
+        response = HttpResponse(content, content_type=content_type)
+    else:
+        response = StreamingHttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = content_disposition_header(True, f"{sheet.filename}.{file_format}")
     response["Cache-Control"] = "private, no-store"  # people's names and work: not for shared caches
     return response
@@ -48,7 +56,7 @@ def plan_tracker_export(request, pk: int, file_format: str):
         return back_to_tracker(request, "plan_tracker", plan.pk)
 
 
-def _download(request, file_format: str, *, plan: Plan | None) -> HttpResponse:
+def _download(request, file_format: str, *, plan: Plan | None) -> HttpResponse | StreamingHttpResponse:
     """The file at once, or, for more than TRACKER_EXPORT_JOB_ROWS rows, the page of a job that
     writes it (reports.exports.jobs). Raises FiltersInvalid. Queries: those of the filters, 1 to
     count the rows, then those of the sheet."""

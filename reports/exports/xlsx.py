@@ -17,11 +17,14 @@ import datetime
 import io
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.dimensions import RowDimension
 
 from actionplans.plans.rag import Rag
 from reports.exports.rows import Column, Kind, Sheet
@@ -67,67 +70,140 @@ def clean_text(value: str) -> str:
     return value
 
 
-def text_cell(worksheet, value: str) -> WriteOnlyCell:
-    """A cell that holds `value` as text, whatever it starts with ("=1+1", "@SUM(A1)", "#N/A")."""
-    cell = WriteOnlyCell(worksheet, value=clean_text(value))
-    cell.data_type = "s"  # openpyxl made "=…" a formula: undo that, it is somebody's text
-    cell.number_format = TEXT_FORMAT
-    return cell
+# A cell's style, worked out once (_style()) and shared by every cell like it: its style array
+# and that style's number in the workbook.
+Style = tuple[StyleArray, int]
+# A cell before it is written: its value, its type ("s" text, "n" number or empty, "d" date) and
+# its style. Text is typed "s" as it is, so it is never read as a formula or an error value.
+CellValue = tuple[object, str, Style]
 
 
-def _data_cell(worksheet, column: Column, value) -> WriteOnlyCell:
-    if column.kind is Kind.RAG:
-        cell = text_cell(worksheet, column.display(value))
-        cell.fill, cell.font = _RAG_STYLES.get(value or None, _RAG_STYLES[None])
-    elif value is None or value == "":
-        cell = WriteOnlyCell(worksheet, value=None)
-        if column.kind is Kind.TEXT:
-            cell.number_format = TEXT_FORMAT  # so what is typed in later stays text too
-    elif column.kind is Kind.DATE:
-        if isinstance(value, datetime.datetime):
-            raise TypeError("Give export dates as datetime.date, in the local time zone")
-        cell = WriteOnlyCell(worksheet, value=value)
-        cell.number_format = DATE_FORMAT
-    elif column.kind is Kind.NUMBER:
+def _style(worksheet, **styles) -> Style:
+    """The style of a cell with these styles (font, fill, alignment, number_format, …)."""
+    cell = WriteOnlyCell(worksheet)
+    for name, value in styles.items():
+        setattr(cell, name, value)
+    return cell._style, cell.style_id
+
+
+class _StyledCell(Cell):
+    """A cell whose style is known to be set, and its number in the workbook too: openpyxl works
+    both out again for each cell as it writes it, from the cell's style array."""
+
+    __slots__ = ("style_id",)
+    has_style = True
+
+
+class TypedRowsWorksheet(WriteOnlyWorksheet):
+    """openpyxl's write-only worksheet, appended rows of CellValues, every one styled.
+
+    Its own append() takes values, typing each by what it looks like (so "=1+1" would become a
+    formula) and unstyled, or cells, which cost more to make and style than to write and which
+    it recognises only by failing to take them as a value, raising (and formatting) an
+    exception for each. This one fills one cell in turn with each CellValue: the writer writes
+    a cell before it asks for the next, as openpyxl's own append() relies on too."""
+
+    def _values_to_row(self, values, row_idx):
+        cell = _StyledCell(self, row=row_idx, column=1)
+        for column_idx, (value, data_type, (style, style_id)) in enumerate(values, 1):
+            cell._value, cell.data_type, cell._style, cell.style_id = value, data_type, style, style_id
+            cell.column, cell.row = column_idx, row_idx
+            yield cell
+
+
+class ColumnWriter:
+    """Makes the CellValues of one column: the value in its kind, styled as the column says (text
+    wrapped at the top; the text format on text; the RAG's fill; the editable columns unlocked
+    and filled pale yellow)."""
+
+    def __init__(self, worksheet, column: Column):
+        self.column, self.key, self.kind = column, column.key, column.kind
+        # A row's height counts the lines of its text wrapped to this many characters.
+        self.per_line = max(1, int(column.width * CHARACTERS_PER_WIDTH) - 1)
+        last = {"protection": _UNLOCKED, "fill": _EDITABLE_FILL} if column.editable else {}
+
+        def style(**kind_styles) -> Style:
+            return _style(worksheet, alignment=_WRAP, **(kind_styles | last))
+
+        text = style(number_format=TEXT_FORMAT)
+        self.empty = text if self.kind is Kind.TEXT else style()  # what is typed in later stays text too
+        if self.kind is Kind.RAG:
+            self.rag_styles = {
+                value: style(number_format=TEXT_FORMAT, fill=fill, font=font)
+                for value, (fill, font) in _RAG_STYLES.items()
+            }
+        else:
+            self.value_style = {Kind.TEXT: text, Kind.DATE: style(number_format=DATE_FORMAT), Kind.NUMBER: style()}[
+                self.kind
+            ]
+        self.cell = {Kind.RAG: self._rag, Kind.TEXT: self._text, Kind.DATE: self._date, Kind.NUMBER: self._number}[
+            self.kind
+        ]
+
+    # cell(value) -> CellValue: one of these, by the column's kind.
+
+    def _rag(self, value) -> CellValue:
+        rag = value or None
+        return clean_text(self.column.display(rag)), "s", self.rag_styles.get(rag, self.rag_styles[None])
+
+    def _text(self, value) -> CellValue:
+        if value is None or value == "":
+            return None, "n", self.empty
+        return clean_text(str(value)), "s", self.value_style
+
+    def _date(self, value) -> CellValue:
+        if value is None or value == "":
+            return None, "n", self.empty
+        if isinstance(value, datetime.datetime) or not isinstance(value, datetime.date):
+            raise TypeError(f"{self.key}: give export dates as datetime.date, in the local time zone")
+        return value, "d", self.value_style
+
+    def _number(self, value) -> CellValue:
+        if value is None or value == "":
+            return None, "n", self.empty
         if not isinstance(value, int | float) or isinstance(value, bool):
-            raise TypeError(f"{column.key}: a number column was given {value!r}")
-        cell = WriteOnlyCell(worksheet, value=value)
-    else:
-        cell = text_cell(worksheet, str(value))
-    cell.alignment = _WRAP
-    if column.editable:
-        cell.protection = _UNLOCKED
-        cell.fill = _EDITABLE_FILL
-    return cell
+            raise TypeError(f"{self.key}: a number column was given {value!r}")
+        return value, "n", self.value_style
+
+    def lines(self, text: str) -> int:
+        """How many lines `text` takes wrapped in this column."""
+        return sum(max(1, -(-len(paragraph) // self.per_line)) for paragraph in text.split("\n"))
 
 
-def _lines(text: str, width: int) -> int:
-    per_line = max(1, int(width * CHARACTERS_PER_WIDTH) - 1)
-    return sum(max(1, -(-len(paragraph) // per_line)) for paragraph in text.split("\n"))
-
-
-def row_height(columns: list[Column], values: list) -> float | None:
+def row_height(writers: list[ColumnWriter], values: list) -> float | None:
     """Enough height for the row's wrapped text; None for a row of one line."""
-    lines = max(
-        (
-            _lines(value if isinstance(value, str) else "", column.width)
-            for column, value in zip(columns, values, strict=True)
-        ),
-        default=1,
-    )
+    lines = 1
+    for writer, value in zip(writers, values, strict=True):
+        # Most text fits on a line: only longer text is counted.
+        if isinstance(value, str) and (len(value) > writer.per_line or "\n" in value):
+            lines = max(lines, writer.lines(value))
     return min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT) if lines > 1 else None
 
 
-def _set_height(worksheet, row: int, height: float | None) -> None:
-    """In write-only mode a row's height has to be set before the row is written."""
-    if height:
-        worksheet.row_dimensions[row].height = height
+class RowHeights:
+    """Sets the height of each row before it is written (write-only mode writes a row's height
+    with the row). Rows of the same height share one RowDimension: the write-only writer reads
+    only its height, and making one for each row of a long sheet costs more than its cells."""
+
+    def __init__(self, worksheet):
+        self.worksheet = worksheet
+        self.dimensions: dict[float, RowDimension] = {}
+
+    def set(self, row: int, height: float | None) -> None:
+        if not height:
+            return
+        if (dimension := self.dimensions.get(height)) is None:
+            dimension = self.dimensions[height] = RowDimension(self.worksheet, index=row, ht=height)
+        self.worksheet.row_dimensions[row] = dimension
 
 
 def write_xlsx(sheet: Sheet) -> bytes:
     workbook = Workbook(write_only=True)
-    worksheet = workbook.create_sheet(title=sheet.sheet_name[:31])
+    worksheet = TypedRowsWorksheet(parent=workbook, title=sheet.sheet_name[:31])
+    workbook._add_sheet(worksheet)  # as Workbook.create_sheet() adds its WriteOnlyWorksheet
     columns = sheet.columns
+    writers = [ColumnWriter(worksheet, column) for column in columns]
+    heights = RowHeights(worksheet)
     last_letter = get_column_letter(len(columns))
 
     # Column widths and the frozen rows go before the first row is written.
@@ -142,22 +218,17 @@ def write_xlsx(sheet: Sheet) -> bytes:
     worksheet.page_setup.fitToHeight = 0
     worksheet.sheet_properties.pageSetUpPr.fitToPage = True
 
-    title = text_cell(worksheet, sheet.title)
-    title.font = _TITLE_FONT
-    worksheet.append([title])
-    headers = []
-    for column in columns:
-        cell = text_cell(worksheet, column.heading)
-        cell.font, cell.border, cell.alignment = _HEADER_FONT, _HEADER_BORDER, _WRAP
-        headers.append(cell)
-    _set_height(worksheet, HEADER_ROW, row_height(columns, [column.heading for column in columns]))
-    worksheet.append(headers)
+    worksheet.append([(clean_text(sheet.title), "s", _style(worksheet, font=_TITLE_FONT, number_format=TEXT_FORMAT))])
+    header = _style(worksheet, font=_HEADER_FONT, border=_HEADER_BORDER, alignment=_WRAP, number_format=TEXT_FORMAT)
+    headings = [clean_text(column.heading) for column in columns]
+    heights.set(HEADER_ROW, row_height(writers, headings))
+    worksheet.append([(heading, "s", header) for heading in headings])
 
     last_row = HEADER_ROW
     for row in sheet.rows:
         last_row += 1
-        cells = [_data_cell(worksheet, column, row[column.key]) for column in columns]
-        _set_height(worksheet, last_row, row_height(columns, [cell.value for cell in cells]))
+        cells = [writer.cell(row[writer.key]) for writer in writers]
+        heights.set(last_row, row_height(writers, [value for value, _type, _style in cells]))
         worksheet.append(cells)
 
     # The autofilter, validations and protection are written after the rows, so may follow them.

@@ -626,3 +626,154 @@ def test_the_round_is_started_in_the_request_and_its_emails_are_sent_by_a_job_th
     assert job.summary == "Update round started: 3 officers e-mailed."
     page = support_client.get(detail_url(update_round)).content.decode()
     assert 'http-equiv="refresh"' not in page and "E-mailing the officers" not in page
+
+
+# --- Items with nobody to ask -------------------------------------------------------------
+
+
+def owners_url(meeting):
+    return reverse("update_round_owners", args=[meeting.pk])
+
+
+@pytest.fixture
+def unowned(world):
+    """Two open items on the list that nobody is responsible for (as the demo's 002 rows were)."""
+    source = world["a"][0].recommendation.source
+    return [
+        ActionFactory(
+            plan=world["plan"],
+            recommendation=RecommendationFactory(source=source),
+            reference=f"9.{n}",
+            description=f"Unowned item {n}",
+            lead=None,
+        )
+        for n in (1, 2)
+    ]
+
+
+def test_the_start_page_lists_the_items_with_nobody_to_ask_and_offers_an_owner_for_each(support_client, world, unowned):
+    response = support_client.get(start_url(world["meeting"]))
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "2 open items with nobody to ask" in content
+    for action in unowned:
+        assert f'name="owner_{action.pk}"' in content
+        assert f"Owner of {action.reference} {action.description}" in content
+    assert f'action="{owners_url(world["meeting"])}"' in content
+    assert f'name="owner_{world["a"][0].pk}"' not in content  # Alice leads it already
+    assert "Start the round and e-mail 3 officers" in content  # the owned items can still start it
+
+
+def test_the_start_page_query_count_does_not_grow_with_items_with_nobody_to_ask(support_client, world, unowned):
+    def count():
+        with CaptureQueriesContext(connection) as context:
+            assert support_client.get(start_url(world["meeting"])).status_code == 200
+        return len(context.captured_queries)
+
+    first = count()
+    source = world["a"][0].recommendation.source
+    for n in range(10):
+        ActionFactory(plan=world["plan"], recommendation=RecommendationFactory(source=source), lead=None)
+        PersonFactory(name=f"Extra person {n}")
+    assert count() == first
+
+
+def test_an_owner_given_on_the_start_page_becomes_the_lead_and_is_asked_in_the_round(
+    support_client, world, unowned, today
+):
+    first, second = unowned
+    response = support_client.post(owners_url(world["meeting"]), {f"owner_{first.pk}": world["frank"].pk})
+    assert response.status_code == 302 and response["Location"] == start_url(world["meeting"])
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.lead == world["frank"] and second.lead is None  # "Nobody yet" leaves it as it is
+    assert first.history.count() == 2  # the change is in the action's history
+    page = support_client.get(start_url(world["meeting"])).content.decode()
+    assert "1 open item with nobody to ask" in page and f'name="owner_{first.pk}"' not in page
+    start(support_client, world, today)
+    assert "Unowned item 1" in by_recipient()["frank@example.org"].body
+
+
+@pytest.mark.parametrize(
+    "data, message",
+    [
+        ({}, "Choose an owner for at least one item"),
+        ({"owner_FIRST": "999999"}, "Choose a person from the list"),
+        ({"owner_FIRST": "someone"}, "Choose a person from the list"),
+    ],
+)
+def test_bad_owner_input_gets_a_clear_message_and_changes_nothing(support_client, world, unowned, data, message):
+    first = unowned[0]
+    data = {key.replace("FIRST", str(first.pk)): value for key, value in data.items()}
+    response = support_client.post(owners_url(world["meeting"]), data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    first.refresh_from_db()
+    assert first.lead is None
+
+
+def test_an_item_given_an_owner_meanwhile_is_not_overwritten(world, unowned):
+    first = unowned[0]
+    first.supporting_officers.add(world["dan"])
+    with pytest.raises(rounds.ValidationError) as refused:
+        rounds.round_owners_assign(meeting=world["meeting"], owners={first.pk: world["frank"]})
+    assert refused.value.message_dict == {
+        str(first.pk): ["Item 9.1 has somebody responsible for it now: the page shows who"]
+    }
+    first.refresh_from_db()
+    assert first.lead is None
+
+
+def test_an_action_not_on_the_list_cannot_be_given_an_owner_here(world):
+    elsewhere = ActionFactory(lead=None)
+    with pytest.raises(rounds.ValidationError):
+        rounds.round_owners_assign(meeting=world["meeting"], owners={elsewhere.pk: world["frank"]})
+    elsewhere.refresh_from_db()
+    assert elsewhere.lead is None
+
+
+def test_a_round_with_nobody_to_ask_is_not_offered_and_is_refused(support_client, world, unowned, today):
+    for action in world["a"][:3]:
+        action.lead = None
+        action.save()
+        action.supporting_officers.clear()
+    page = support_client.get(start_url(world["meeting"])).content.decode()
+    assert "Start the round" not in page.replace('<h1 class="govuk-heading-l">Start an update round</h1>', "")
+    assert "so the round cannot start: give the items an owner first" in page
+    response = start(support_client, world, today)
+    assert response.status_code == 400
+    assert "so the round would ask nobody" in response.content.decode()
+    assert not UpdateRound.objects.exists()
+    assert mail.outbox == []
+
+
+@pytest.mark.parametrize("client_name", ["panel_client", "officer_client"])
+def test_only_democratic_support_and_admins_give_owners(request, world, unowned, client_name):
+    client = request.getfixturevalue(client_name)
+    response = client.post(owners_url(world["meeting"]), {f"owner_{unowned[0].pk}": world["frank"].pk})
+    assert response.status_code == 403
+    unowned[0].refresh_from_db()
+    assert unowned[0].lead is None
+    assert client.get(owners_url(world["meeting"])).status_code == 405
+
+
+def test_an_administrator_may_give_owners(admin_client, world, unowned):
+    response = admin_client.post(owners_url(world["meeting"]), {f"owner_{unowned[0].pk}": world["frank"].pk})
+    assert response.status_code == 302
+    unowned[0].refresh_from_db()
+    assert unowned[0].lead == world["frank"]
+
+
+def test_the_round_page_lists_the_items_still_with_nobody_to_ask(
+    support_client, officer_client, world, started, unowned
+):
+    content = support_client.get(detail_url(started)).content.decode()
+    assert "2 open items on the list have nobody responsible" in content
+    for action in unowned:
+        assert reverse("action_people", args=[action.pk]) in content  # where to give it an owner
+    assert (
+        reverse("action_people", args=[unowned[0].pk]) not in officer_client.get(detail_url(started)).content.decode()
+    )
+    unowned[0].lead = world["frank"]
+    unowned[0].save()
+    assert len(rounds.round_status(started).unowned) == 1

@@ -363,6 +363,35 @@ def test_the_service_refuses_a_recommendation_of_another_source_too(world):
     assert error.value.message_dict == {"recommendation": [services.NOT_A_SOURCE_OF_THE_PLAN]}
 
 
+def test_many_actions_at_once_keep_the_rules_of_one_and_follow_the_last(world):
+    from actionplans.kernel.bulk import RowRefused
+
+    plan, NewAction = world["plan"], services.NewAction
+    with pytest.raises(RowRefused) as refused:
+        services.actions_create_bulk(
+            plan=plan,
+            new=[
+                NewAction(description="Audit"),
+                NewAction(description="Report", recommendation=world["other_source_rec"]),
+            ],
+        )
+    assert refused.value.index == 1
+    assert refused.value.error.message_dict == {"recommendation": [services.NOT_A_SOURCE_OF_THE_PLAN]}
+    assert Action.objects.count() == 1
+    created = services.actions_create_bulk(
+        plan=plan,
+        new=[
+            NewAction(description=" Audit the front door ", target_date_text="End August 2021 "),
+            NewAction(description="Report", target_date=datetime.date(2021, 12, 31), lead=world["helper"]),
+        ],
+    )
+    assert [(a.position, a.description, a.target_date, a.target_date_text, a.version) for a in created] == [
+        (2, "Audit the front door", datetime.date(2021, 8, 31), "End August 2021", 1),
+        (3, "Report", datetime.date(2021, 12, 31), "", 2),
+    ]
+    assert Action.objects.get(pk=created[1].pk).lead == world["helper"]
+
+
 def test_an_action_form_ignores_fields_it_does_not_declare(world):
     other_plan = PlanFactory()
     data = action_data() | {"version": 99, "plan": other_plan.pk, "position": 1, "id": 999, "created_at": "2001-01-01"}

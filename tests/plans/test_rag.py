@@ -8,7 +8,15 @@ from django.utils import timezone
 
 from actionplans.kernel.clock import today
 from actionplans.plans.models import Action
-from actionplans.plans.rag import ActionStatus, Rag, assess, due_soon_condition, due_soon_days, is_due_soon
+from actionplans.plans.rag import (
+    ActionStatus,
+    Rag,
+    assess,
+    due_soon_condition,
+    due_soon_days,
+    is_due_soon,
+    status_label,
+)
 from tests.factories import ActionFactory, ProgressUpdateFactory
 
 ON = datetime.date(2021, 11, 4)
@@ -136,6 +144,26 @@ class TestDueSoon:
         due = set(annotated.filter(due_soon_condition(on=ON, days=14)).values_list("pk", flat=True))
         assert due == {pk for pk, is_due in expected.items() if is_due}
         assert len(due) == 3  # due today, tomorrow and in exactly 14 days
+
+
+@pytest.mark.parametrize(
+    ("status", "words"),
+    [
+        (None, "Not started"),  # never reported on
+        ("", "Not started"),
+        (ActionStatus.NOT_STARTED, "Not started"),
+        (ActionStatus.IN_PROGRESS, "In progress"),
+        ("partially_complete", "Partially complete"),
+        (ActionStatus.COMPLETE, "Complete"),
+    ],
+)
+def test_the_status_in_words_is_the_newest_updates_or_not_started(status, words):
+    assert status_label(status) == words
+
+
+def test_an_unknown_status_is_refused_not_shown():
+    with pytest.raises(ValueError):
+        status_label("finished")
 
 
 def test_today_is_the_as_at_date_when_set(settings):

@@ -160,6 +160,43 @@ class TestSeed002PanelMeeting:
             "Performance",
         }
 
+    def test_monitoring_rows_have_the_officers_the_paper_names_and_no_others(self, demo):
+        """The tracker has no Responsible Officer column: a row gets the officer its "Action
+        proposed" names, else the one its "Action Taken" says did the work; the rest nobody."""
+        plan = Plan.objects.get(title__startswith="Children and Families Scrutiny Panel – monitoring")
+        owners = {
+            action.reference: action.lead.display_name if action.lead else None
+            for action in plan.actions.select_related("lead")
+        }
+        assert owners == {
+            "1": "Cabinet Member for Education",
+            "2": "Robert Henderson",
+            "3": None,
+            "4": "Education Welfare Service Manager",
+            "5": None,
+            "6": None,
+            "7": None,
+            "8": "Service Manager – Education Strategy, Planning and Improvement",
+            "9": "Service Manager – Education Strategy, Planning and Improvement",
+            "10": None,
+            "11": "MET Team Manager",
+            "12": None,
+        }
+        assert not Action.supporting_officers.through.objects.filter(action__plan=plan).exists()
+
+    def test_a_round_for_the_next_meeting_asks_the_officers_named_and_lists_the_item_naming_nobody(
+        self, demo, demo_as_at
+    ):
+        from actionplans.meetings.rounds import round_preview
+
+        panel = Body.objects.get(name="Children and Families Scrutiny Panel")
+        preview = round_preview(meeting=panel.meetings.get(date=datetime.date(2021, 11, 25)), on=AS_AT)
+        assert {officer.person.display_name for officer in preview.officers} == {
+            "Cabinet Member for Education",
+            "Robert Henderson",
+        }
+        assert [item.action.reference for item in preview.unowned] == ["3"]
+
     def test_improvement_plan_actions_with_officers_dates_and_partners(self, demo):
         plan = Plan.objects.get(title="Children and Learning Service Improvement Plan")
         assert plan.lead.name == "Robert Henderson"

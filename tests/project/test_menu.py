@@ -108,3 +108,37 @@ def test_the_empty_jobs_page_says_what_would_be_listed(officer_client, support_c
 def test_nobody_signed_out_sees_the_menu(client, db):
     page = client.get(reverse("login")).content.decode()
     assert "govuk-service-navigation" not in page and 'href="/jobs/"' not in page
+
+
+def meetings_link(client, url=None) -> str:
+    found = re.search(
+        r'<a class="govuk-service-navigation__link" href="/meetings/"[^>]*>([^<]*)</a>', menu(client, url)
+    )
+    assert found, "no Meetings link in the menu"
+    return found.group(0)
+
+
+@pytest.mark.parametrize(
+    "client_name",
+    [
+        "officer_client",
+        "colleague_client",
+        "lead_client",
+        "panel_client",
+        "outsider_client",
+        "support_client",
+        "admin_client",
+    ],
+)
+def test_every_role_that_may_read_meetings_has_the_meetings_link(request, client_name):
+    """Everyone signed in may read meetings (actionplans.meetings.access), so everyone has the link."""
+    client = request.getfixturevalue(client_name)
+    assert meetings_link(client).endswith(">Meetings</a>")
+    assert 'aria-current="page"' in meetings_link(client, reverse("meeting_list"))
+
+
+def test_people_and_bodies_leads_to_the_people_list(officer_client):
+    link = re.search(
+        r'<a class="govuk-service-navigation__link" href="([^"]*)"[^>]*>People and bodies</a>', menu(officer_client)
+    )
+    assert link and link.group(1) == reverse("person_list")

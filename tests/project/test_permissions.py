@@ -156,6 +156,7 @@ MATRIX = {
         (OK, OK),
     ],
     "update_round_start": MANAGE,
+    "update_round_owners": [(LOGIN, LOGIN)] + [(405, 403)] * 5 + [(405, OK), (405, OK)],
     "update_round_detail": READ_ALL,
     "update_round_remind": [(LOGIN, LOGIN)] + [(405, 403)] * 5 + [(405, OK), (405, OK)],
     # Reports
@@ -178,6 +179,7 @@ MATRIX = {
     "recommendation_response": SOURCE_EDIT,
     "recommendation_delete": SOURCE_EDIT,
     # People, organisations, bodies, meetings
+    "person_list": READ_ALL,
     "person_detail": READ_ALL,
     "person_create": MANAGE,
     "person_edit": MANAGE,
@@ -191,6 +193,7 @@ MATRIX = {
     "body_members": MANAGE,
     "membership_edit": MANAGE,
     "membership_remove": MANAGE,
+    "meeting_list": READ_ALL,
     "meeting_detail": READ_ALL,
     "meeting_create": MANAGE,
     "meeting_edit": MANAGE,
@@ -301,6 +304,7 @@ def world(world, db):
         "measure_values_template": ["xlsx"],
         "plan_import_into": [plan.pk],
         "update_round_start": [next_meeting.pk],
+        "update_round_owners": [next_meeting.pk],
         "update_round_detail": [update_round.pk],
         "update_round_remind": [update_round.pk],
         "plan_tracker": [plan.pk],

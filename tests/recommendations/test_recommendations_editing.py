@@ -465,6 +465,18 @@ def test_the_parent_rules_hold_in_the_service_too(source, recommendation):
     assert error.value.message_dict == {"parent": [rules.PARENT_IN_ANOTHER_SOURCE]}
 
 
+def test_many_recommendations_at_once_follow_the_last_in_their_order(source, recommendation):
+    services.recommendations_create_bulk(
+        source=source,
+        new=[Recommendation(label=" b) ", text=" Publish thresholds. "), Recommendation(label="c)", text="Audit.")],
+    )
+    assert [(r.position, r.label, r.text, r.response_due_date) for r in source.recommendations.all()] == [
+        (1, "a)", "Improve the front door.", None),
+        (2, "b)", "Publish thresholds.", datetime.date(2021, 8, 17)),  # TRACKER_RESPONSE_DUE_MONTHS after the meeting
+        (3, "c)", "Audit.", datetime.date(2021, 8, 17)),
+    ]
+
+
 def test_editing_a_recommendation_saves_it(support_client, source, recommendation):
     lead = PersonFactory()
     url = reverse("recommendation_edit", args=[recommendation.pk])

@@ -1,26 +1,30 @@
 """Writes that shape plans and their actions: create and edit plans; add, edit and delete
-actions; assign the people responsible; move a target date; hand an officer's open actions
-to a successor.
+actions, one at a time or (for the plan import) many at once; assign the people responsible;
+move a target date; hand an officer's open actions to a successor.
 
 Every function validates in full before it writes (raising ValidationError, field ->
-messages, with nothing written), and every write lands in the audit history: saves through
-django-simple-history, bulk updates through AuditedQuerySet, link changes through the
-many-to-many history of Plan.sources and Action.supporting_officers/partners. Edits of an
-action go through save_if_unchanged, so two people editing at once cannot overwrite each
-other: the second gets EditConflict.
+messages, with nothing written; actions_create_bulk raises RowRefused, which names the action
+as well), and every write lands in the audit history: saves through django-simple-history,
+bulk writes through AuditedQuerySet, link changes through the many-to-many history of
+Plan.sources and Action.supporting_officers/partners. Edits of an action go through
+save_if_unchanged, so two people editing at once cannot overwrite each other: the second gets
+EditConflict.
 """
 
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db.models import Case, F, IntegerField, Max, Value, When
 
+from actionplans.kernel import bulk
+from actionplans.kernel.bulk import RowRefused
 from actionplans.kernel.concurrency import EditConflict, changes_since, save_if_unchanged
 from actionplans.plans.models import Action, Plan, TargetDateRevision
 from actionplans.plans.target_dates import parse_target_date
@@ -98,13 +102,46 @@ def resolve_target_date(*, target_date: datetime.date | None, target_date_text: 
     return target_date if target_date is not None else parse_target_date(target_date_text)
 
 
-def _recommendation_errors(*, plan: Plan, recommendation: Recommendation | None, current_id: int | None) -> dict:
-    """An action answers a recommendation of one of its plan's sources (or keeps the one it has)."""
+def _recommendation_errors(
+    *,
+    plan: Plan,
+    recommendation: Recommendation | None,
+    current_id: int | None,
+    source_ids: set[int] | None = None,
+) -> dict:
+    """An action answers a recommendation of one of its plan's sources (or keeps the one it has).
+    `source_ids`, the ids of the plan's sources, saves a query when they have been read already."""
     if recommendation is None or recommendation.pk == current_id:
         return {}
-    if plan.sources.filter(pk=recommendation.source_id).exists():
-        return {}
-    return {"recommendation": [NOT_A_SOURCE_OF_THE_PLAN]}
+    if source_ids is not None:
+        found = recommendation.source_id in source_ids
+    else:
+        found = plan.sources.filter(pk=recommendation.source_id).exists()
+    return {} if found else {"recommendation": [NOT_A_SOURCE_OF_THE_PLAN]}
+
+
+def _new_action(
+    *,
+    plan: Plan,
+    description: str,
+    recommendation: Recommendation | None,
+    reference: str,
+    target_date: datetime.date | None,
+    target_date_text: str,
+    success_criteria: str,
+    milestones: str,
+) -> Action:
+    """An unsaved action as given, its texts trimmed and its target date resolved."""
+    return Action(
+        plan=plan,
+        recommendation=recommendation,
+        reference=reference.strip(),
+        description=description.strip(),
+        target_date=resolve_target_date(target_date=target_date, target_date_text=target_date_text),
+        target_date_text=target_date_text.strip(),
+        success_criteria=success_criteria.strip(),
+        milestones=milestones.strip(),
+    )
 
 
 def action_create(
@@ -121,15 +158,15 @@ def action_create(
     """Add an action at the end of the plan. A target date left out is read from the text."""
     if errors := _recommendation_errors(plan=plan, recommendation=recommendation, current_id=None):
         raise ValidationError(errors)
-    action = Action(
+    action = _new_action(
         plan=plan,
+        description=description,
         recommendation=recommendation,
-        reference=reference.strip(),
-        description=description.strip(),
-        target_date=resolve_target_date(target_date=target_date, target_date_text=target_date_text),
-        target_date_text=target_date_text.strip(),
-        success_criteria=success_criteria.strip(),
-        milestones=milestones.strip(),
+        reference=reference,
+        target_date=target_date,
+        target_date_text=target_date_text,
+        success_criteria=success_criteria,
+        milestones=milestones,
     )
     action.full_clean(exclude=["position"])
     attempts = 3
@@ -300,6 +337,103 @@ def action_people_assign(
         _links_set(action, "partners", partners)
         save_if_unchanged(action, expected_version=expected_version, fields=["lead"])
     return action
+
+
+# --- Many new actions at once (the plan import) --------------------------------------------------
+
+
+@dataclass
+class NewAction:
+    """One action for actions_create_bulk: what action_create takes, and the people
+    action_people_assign sets."""
+
+    description: str
+    recommendation: Recommendation | None = None
+    reference: str = ""
+    target_date: datetime.date | None = None
+    target_date_text: str = ""
+    success_criteria: str = ""
+    milestones: str = ""
+    lead: Person | None = None
+    supporting_officers: Sequence[Person] = ()
+    partners: Sequence[Organisation] = ()
+
+    @property
+    def has_people(self) -> bool:
+        return self.lead is not None or bool(self.supporting_officers) or bool(self.partners)
+
+
+def actions_create_bulk(*, plan: Plan, new: Sequence[NewAction]) -> list[Action]:
+    """Add many actions at the end of the plan, with their people, in one transaction and a
+    fixed number of queries however many there are (an INSERT per bulk.BATCH_SIZE).
+
+    Each action is checked as action_create checks it, and lands in the history as
+    action_create and then action_people_assign would have left it: created (version 1, nobody
+    responsible), then, if it has people or partners, changed to its lead, further responsible
+    people and partners (version 2). Raises RowRefused (actionplans.kernel.bulk) with the index
+    of the first action that cannot be saved; nothing is written then."""
+    source_ids = set(plan.sources.values_list("pk", flat=True))
+    actions = []
+    for index, item in enumerate(new):
+        errors = _recommendation_errors(
+            plan=plan, recommendation=item.recommendation, current_id=None, source_ids=source_ids
+        )
+        if errors:
+            raise RowRefused(index, ValidationError(errors))
+        actions.append(
+            _new_action(
+                plan=plan,
+                description=item.description,
+                recommendation=item.recommendation,
+                reference=item.reference,
+                target_date=item.target_date,
+                target_date_text=item.target_date_text,
+                success_criteria=item.success_criteria,
+                milestones=item.milestones,
+            )
+        )
+    with transaction.atomic():
+        last = plan.actions.aggregate(last=Max("position"))["last"] or 0
+        for offset, action in enumerate(actions, start=1):
+            action.position = last + offset
+        bulk.create_all(Action, actions)
+        _new_actions_people_assign([(action, item) for action, item in zip(actions, new, strict=True)])
+    return actions
+
+
+def _new_actions_people_assign(pairs: list[tuple[Action, NewAction]]) -> None:
+    """action_people_assign for actions created in this transaction, which nobody else can have
+    changed: every link straight into the through tables, then, for each bulk.BATCH_SIZE actions,
+    one audited UPDATE of their leads and versions (the lead of each chosen by a CASE over the
+    different leads), whose history rows copy the links, as the save of one action does."""
+    assigned = [(action, item) for action, item in pairs if item.has_people]
+    for field_name, targets in (
+        ("supporting_officers", lambda item: [p for p in item.supporting_officers if p != item.lead]),
+        ("partners", lambda item: item.partners),
+    ):
+        field = Action._meta.get_field(field_name)
+        through, own, other = field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name()
+        through.objects.bulk_create(
+            [
+                through(**{f"{own}_id": action.pk, f"{other}_id": pk})
+                for action, item in assigned
+                for pk in sorted({target.pk for target in targets(item)})
+            ],
+            batch_size=bulk.BATCH_SIZE,
+        )
+    for start in range(0, len(assigned), bulk.BATCH_SIZE):
+        batch = assigned[start : start + bulk.BATCH_SIZE]
+        led_by: dict[int, list[int]] = defaultdict(list)
+        for action, item in batch:
+            if item.lead is not None:
+                led_by[item.lead.pk].append(action.pk)
+        leads = [When(pk__in=ids, then=Value(lead_id)) for lead_id, ids in led_by.items()]
+        Action.objects.filter(pk__in=[action.pk for action, _ in batch]).update(
+            lead_id=Case(*leads, default=None, output_field=IntegerField()), version=F("version") + 1
+        )
+    for action, item in assigned:
+        action.lead = item.lead
+        action.version += 1
 
 
 # --- Handing an officer's actions over ---------------------------------------------------------

@@ -137,6 +137,12 @@ def rag_label(rag: Rag | str | None) -> str:
     return f"{rag.label}: {rag.meaning}"
 
 
+def status_label(status: str | None) -> str:
+    """An action's status in words: its newest update's, or "Not started" if nobody has
+    reported on it. The one rule the tracker page, the exports and the update sheets show."""
+    return ActionStatus(status).label if status else ActionStatus.NOT_STARTED.label
+
+
 def rag_css_class(rag: Rag | str | None) -> str:
     return f"rag--{Rag(rag).value}" if rag else "rag--none"
 
