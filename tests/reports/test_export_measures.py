@@ -165,7 +165,7 @@ def test_no_measures_no_measures_sheets_and_csv_has_none(support_client, world):
     plan = PlanFactory(title="A plan with no measures")
     book = workbook(support_client.get(reverse("plan_tracker_export", args=[plan.pk])))
     assert book.sheetnames == ["Tracker"]
-    csv = support_client.get(reverse("tracker_export_csv")).content.decode("utf-8-sig")
+    csv = b"".join(support_client.get(reverse("tracker_export_csv")).streaming_content).decode("utf-8-sig")
     assert "Percentage of visits in timescale" not in csv
 
 

@@ -423,7 +423,8 @@ def test_the_template_holds_the_measures_the_person_enters_and_reads_back(office
     assert [(r.number, r.outcome, r.measure_id) for r in preview.rows] == [(3, ADD, m["visits"].pk)]
     assert preview.skipped == 1
     csv_response = officer_client.get(reverse("measure_values_template", args=["csv"]))
-    assert csv_response.status_code == 200 and "Percentage of visits in timescale" in csv_response.content.decode()
+    body = csv_response.getvalue() if not csv_response.streaming else b"".join(csv_response.streaming_content)
+    assert csv_response.status_code == 200 and "Percentage of visits in timescale" in body.decode("utf-8-sig")
 
 
 def test_a_sheet_that_is_not_a_values_sheet_is_refused_with_a_clear_message(officer_client, world):
