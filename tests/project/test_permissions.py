@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actionplans.kernel.jobs.models import Job, JobStatus
-from actionplans.meetings.models import UpdateRound
+from actionplans.meetings.models import AgendaItem, UpdateRound
 from actionplans.plans.access import action_access, updatable_actions, with_may_update
 from actionplans.plans.models import Action
 from partners.access import Viewer
@@ -180,6 +180,10 @@ MATRIX = {
     "meeting_detail": READ_ALL,
     "meeting_create": MANAGE,
     "meeting_edit": MANAGE,
+    "meeting_agenda": READ_ALL,
+    "agenda_item_create": MANAGE,
+    "agenda_item_edit": MANAGE,
+    "agreed_action_create": MANAGE,
     # Signing in
     "login": PUBLIC_FORM,
     "logout": [(LOGIN, LOGIN)] + [(405, LOGIN)] * 7,  # signing out ends at the sign-in page
@@ -231,6 +235,7 @@ def world(world, db):
     published.set_content(b"%PDF-1.7 x")
     published.save()
     update_round = UpdateRound.objects.create(meeting=meeting, deadline=datetime.date(2030, 11, 1))
+    agenda_item = AgendaItem.objects.create(meeting=meeting, number=1, title="Monitoring recommendations")
     done = Job.objects.create(
         kind="plan_report",
         title="Progress report",
@@ -307,6 +312,10 @@ def world(world, db):
         "meeting_create": [panel_body.pk],
         "meeting_detail": [meeting.pk],
         "meeting_edit": [meeting.pk],
+        "meeting_agenda": [meeting.pk],
+        "agenda_item_create": [meeting.pk],
+        "agenda_item_edit": [agenda_item.pk],
+        "agreed_action_create": [agenda_item.pk],
         "password_reset_confirm": ["MQ", "set-password"],
     }
     people = {role: world[key] for role, key in ROLE_PEOPLE.items()}
