@@ -18,7 +18,7 @@ from django.db.models import Max
 from actionplans.kernel.concurrency import save_if_unchanged
 from actionplans.meetings.models import AgendaItem, AgreedAction, Resolution
 from actionplans.plans.models import Action, Plan
-from partners.models import Body, Meeting, Person
+from partners.models import Body, Meeting, Person, PersonGroup
 
 ACTION_LOG_SUFFIX = "action log"
 ITEM_FIELDS = ("number", "title", "presenter", "report_title", "outcome", "discussion", "numbering")
@@ -58,6 +58,13 @@ def resolve_owner(owner_as_printed: str, people: Sequence[Person]) -> list[Perso
             if person not in found:
                 found.append(person)
     return found
+
+
+def resolve_owner_groups(owner_as_printed: str, groups: Sequence[PersonGroup]) -> list[PersonGroup]:
+    """The groups a margin owner names: "All Steering Group Leads" names the group "Steering
+    Group Leads" ("All" is how minutes address every member of it)."""
+    printed = re.sub(r"^all\s+(the\s+)?", "", " ".join(owner_as_printed.split()), flags=re.IGNORECASE).casefold()
+    return [group for group in groups if group.name.casefold() == printed] if printed else []
 
 
 def attendees(meeting: Meeting) -> list[Person]:
@@ -151,13 +158,15 @@ def agreed_action_create(
 ) -> AgreedAction:
     """Record an action AGREED on the item, and track it: as a new action in the body's action
     log (or `action`, one already there), led by `lead` or else by the first person the owner
-    as printed names among the meeting's attendance, the others it names responsible with them."""
+    as printed names among the meeting's attendance, the others it names responsible with them,
+    and owned by the group it names, if it names one."""
     if not text.strip():
         raise ValidationError({"text": "Enter what was agreed"})
     if resolution is not None and resolution.item_id != item.pk:
         raise ValidationError({"resolution": "Choose a clause of this item"})
     with transaction.atomic():
         named = resolve_owner(owner_as_printed, attendees(item.meeting)) if owner_as_printed else []
+        groups = resolve_owner_groups(owner_as_printed, PersonGroup.objects.all()) if owner_as_printed else []
         people = ([lead] if lead else []) + [person for person in named if person != lead]
         if action is None:
             plan = action_log_for(item.meeting.body)
@@ -172,6 +181,7 @@ def agreed_action_create(
             action.full_clean()
             action.save()
             action.supporting_officers.set(people[1:])
+            action.owning_groups.set(groups)
         position = (item.agreed_actions.aggregate(last=Max("position"))["last"] or 0) + 1
         agreed = AgreedAction(
             item=item,
