@@ -21,7 +21,7 @@ from actionplans.plans.models import Action, Plan
 from partners.models import Body, Meeting, Person, PersonGroup
 
 ACTION_LOG_SUFFIX = "action log"
-ITEM_FIELDS = ("number", "title", "presenter", "report_title", "outcome", "discussion", "numbering")
+ITEM_FIELDS = ("number", "title", "summary", "presenter", "report_title", "outcome", "discussion", "numbering")
 _TITLES = ("cllr", "councillor", "dr", "mr", "mrs", "ms", "miss")
 _OWNER_SEPARATORS = re.compile(r"\s*(?:/|,|&|\band\b)\s*")
 

@@ -29,6 +29,14 @@ class AgendaItemForm(OpenedVersionMixin, forms.Form):
         max_length=500,
         error_messages={"required": "Enter the item's title", "max_length": too_long("The title", 500)},
     )
+    summary = forms.CharField(
+        label="What the agenda says (optional)",
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="As printed under the title, for example whose report it is and what it asks.",
+        error_messages={"max_length": too_long("What the agenda says", 4000)},
+    )
     presenter = PersonChoiceField(label="Presenting officer (optional)", required=False, what="the presenting officer")
     report_title = forms.CharField(
         label="Report considered (optional)",
@@ -81,6 +89,7 @@ class AgendaItemForm(OpenedVersionMixin, forms.Form):
             kwargs["initial"] = {
                 "number": item.number,
                 "title": item.title,
+                "summary": item.summary,
                 "presenter": item.presenter_id,
                 "report_title": item.report_title,
                 "outcome": item.outcome,

@@ -172,6 +172,9 @@ class AgendaItem(models.Model):
         related_name="presented_items",
         help_text="The officer who presents the item.",
     )
+    summary = models.TextField(
+        blank=True, max_length=4000, help_text="What the agenda prints under the title, e.g. whose report it is."
+    )
     report_title = models.CharField(
         max_length=500, blank=True, help_text="The report the meeting considered, as its cover titles it."
     )
