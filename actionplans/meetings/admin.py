@@ -60,3 +60,11 @@ class AgreedActionAdmin(SimpleHistoryAdmin):
     list_select_related = ["item__meeting__body", "action"]
     search_fields = ["text", "owner_as_printed"]
     raw_id_fields = ["item", "resolution", "action"]
+
+
+@admin.register(Resolution)
+class ResolutionAdmin(SimpleHistoryAdmin):
+    list_display = ["item", "position", "text"]
+    list_select_related = ["item__meeting__body"]
+    search_fields = ["text"]
+    raw_id_fields = ["item"]
