@@ -76,3 +76,11 @@ def test_each_member_of_an_owning_group_is_reminded(leads, settings):
     action.owning_groups.add(group)
     call_command("send_reminders", f"--date={on.isoformat()}", stdout=StringIO())
     assert set(SentReminder.objects.values_list("person", flat=True)) == {person.pk for person in members}
+
+
+def test_the_action_page_names_the_group_that_owns_it_and_its_members(admin_client, leads):
+    group, _members = leads
+    action = ActionFactory(plan=PlanFactory(), lead=None)
+    action.owning_groups.add(group)
+    page = admin_client.get(action.get_absolute_url()).content.decode()
+    assert "Owned by the group" in page and "Steering Group Leads: Alison, Felicity" in page

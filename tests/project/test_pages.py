@@ -469,9 +469,10 @@ def test_plan_page_shows_recommendations_of_a_source_the_plan_does_not_list(logg
     ("page", "queries"),
     [
         # access check: the action with RAG, plan, recommendation, source, its further people and
-        # partners, the viewer's groups; then updates; target revisions; comments; 10 for the change
-        # history of the action (its links: people, partners, owning groups), its updates and comments
-        ("action", 17),
+        # partners, the viewer's groups; then updates; target revisions; comments; the groups of
+        # people that own it; 10 for the change history of the action (its links: people,
+        # partners, owning groups), its updates and comments
+        ("action", 18),
         # the viewer's groups, the source; its plans; recommendations; their actions with RAG;
         # 3 for its change history
         ("source", 8),
