@@ -4,15 +4,15 @@ may read the meeting may read them (actionplans.meetings.access: everyone signed
 from __future__ import annotations
 
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.text import slugify
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
 from actionplans.meetings.access import get_meeting_for_user
 from partners.access import viewer_for
 from partners.models import Meeting
-from reports.minutes.pdf import minutes_pdf
+from reports.minutes.jobs import minutes_pdf_enqueue
 from reports.minutes.record import minutes_record
 from reports.minutes.resolutions import resolutions
 from reports.minutes.word import CONTENT_TYPE, minutes_document, minutes_record_document
@@ -68,7 +68,8 @@ def meeting_minutes_record_docx(request, pk: int):
     return _download(minutes_record_document(minutes_record(meeting)), CONTENT_TYPE, _filename(meeting, "docx"))
 
 
-@require_safe
+@require_POST
 def meeting_minutes_pdf(request, pk: int):
+    """The minutes as a tagged PDF: a job lays it out; its page shows progress, then the download."""
     meeting = _meeting_for(request, pk)
-    return _download(minutes_pdf(minutes_record(meeting)), "application/pdf", _filename(meeting, "pdf"))
+    return redirect(minutes_pdf_enqueue(meeting=meeting, user=request.user))

@@ -90,7 +90,7 @@ MATRIX = {
     "meeting_minutes_docx": READ_ALL,
     "meeting_minutes": READ_ALL,
     "meeting_minutes_record_docx": READ_ALL,
-    "meeting_minutes_pdf": READ_ALL,
+    "meeting_minutes_pdf": [(LOGIN, LOGIN)] + [(405, OK)] * 7,
     "committee_paper": MANAGE,
     # Previewing, publishing and plan reports are asked for with a POST and done by a background job.
     "committee_paper_pdf": [(LOGIN, LOGIN)] + [(405, 403)] * 5 + [(405, OK)] * 2,
