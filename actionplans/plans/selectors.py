@@ -173,6 +173,7 @@ class ActionPage:
     reporting_cycle_days: int
     revisions: list[TargetDateRevision]
     comments: list[ActionComment]
+    groups: list = ()  # the groups of people that own the action as one, with their members
 
 
 def actions_for_page() -> QuerySet[Action]:
@@ -188,7 +189,8 @@ def actions_for_page() -> QuerySet[Action]:
 
 def action_page(*, action: Action) -> ActionPage:
     """Queries (the action, as actions_for_page() gives it, is looked up already): 1 every
-    update with its author, 1 target date revisions, 1 comments."""
+    update with its author, 1 target date revisions, 1 comments, 1 the groups that own it
+    (+1 their members, when there are any)."""
     updates = list(action.updates.newest_first())
     revisions = list(action.target_revisions.select_related("revised_by").order_by("revised_at", "pk"))
     comments = list(action.comments.select_related("author__organisation").order_by("created_at", "pk"))
@@ -199,6 +201,7 @@ def action_page(*, action: Action) -> ActionPage:
         reporting_cycle_days=rag.reporting_cycle_days(),
         revisions=revisions,
         comments=comments,
+        groups=list(action.owning_groups.prefetch_related("members")),
     )
 
 

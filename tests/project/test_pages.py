@@ -363,13 +363,14 @@ def test_plan_page_query_count_does_not_grow_with_actions(logged_in_client, worl
     plan = world["plan"]
     add_actions(plan, 10, recommendation=world["later"])
     # access check: the plan with its body and lead, the viewer's groups; then its sources,
-    # recommendations, actions with RAG, further people, partners; 10 for the change history of
-    # the plan and its actions (records, previous records and links of each, names of related objects)
-    with django_assert_num_queries(BASE_QUERIES + 17):
+    # recommendations, actions with RAG, further people, partners; 11 for the change history of
+    # the plan and its actions (records, previous records and links of each, names of related
+    # objects; the actions' links: people, partners and owning groups)
+    with django_assert_num_queries(BASE_QUERIES + 18):
         logged_in_client.get(plan.get_absolute_url())
     add_actions(plan, 90, recommendation=world["later"])
     add_actions(plan, 10)
-    with django_assert_num_queries(BASE_QUERIES + 17):
+    with django_assert_num_queries(BASE_QUERIES + 18):
         response = logged_in_client.get(plan.get_absolute_url())
     assert response.context["page"].summary.total == 113
 
@@ -468,9 +469,10 @@ def test_plan_page_shows_recommendations_of_a_source_the_plan_does_not_list(logg
     ("page", "queries"),
     [
         # access check: the action with RAG, plan, recommendation, source, its further people and
-        # partners, the viewer's groups; then updates; target revisions; comments; 9 for the change
-        # history of the action, its updates and comments
-        ("action", 16),
+        # partners, the viewer's groups; then updates; target revisions; comments; the groups of
+        # people that own it; 10 for the change history of the action (its links: people,
+        # partners, owning groups), its updates and comments
+        ("action", 18),
         # the viewer's groups, the source; its plans; recommendations; their actions with RAG;
         # 3 for its change history
         ("source", 8),
@@ -480,8 +482,9 @@ def test_plan_page_shows_recommendations_of_a_source_the_plan_does_not_list(logg
         # the viewer's groups; body; members; meetings; plans; sources; 4 for the change history of
         # the body and its memberships
         ("body", 10),
-        # the viewer's groups; meeting with body; attendance with people; sources; published papers
-        ("meeting", 5),
+        # the viewer's groups; meeting with body; attendance with people; the agenda with presenters;
+        # sources; published papers
+        ("meeting", 6),
     ],
 )
 def test_other_pages_query_counts(logged_in_client, world, django_assert_num_queries, page, queries):
