@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db.models import Prefetch
 
 from actionplans.meetings.access import readable_meetings
+from actionplans.meetings.minute_text import Block, blocks_of
 from actionplans.meetings.models import AgendaItem, AgreedAction, Resolution, clause_number
 from actionplans.plans.access import readable_sources
 from partners.access import Viewer
@@ -95,6 +96,10 @@ class MinutedItem:
     item: AgendaItem
     clauses: list[MinutedClause]
     actions: list[AgreedAction]
+
+    @property
+    def discussion(self) -> tuple[Block, ...]:
+        return blocks_of(self.item.discussion)
 
 
 def minuted_items(meeting: Meeting) -> list[MinutedItem]:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from actionplans.meetings import minute_text
+from actionplans.meetings.minute_text import Paragraph
 from actionplans.meetings.selectors import agenda_page
 from partners.models import AttendanceStatus, Meeting
 from reports.minutes.resolutions import clean
@@ -33,18 +35,6 @@ class Attendee:
     @property
     def plain(self) -> str:
         return f"{self.name} - {self.capacity}" if self.capacity else self.name
-
-
-@dataclass(frozen=True)
-class Paragraph:
-    """A paragraph of a minute; `bullet` for a point of a list ("- " in what was typed)."""
-
-    text: str
-    bullet: bool = False
-
-    @property
-    def plain(self) -> str:
-        return f"- {self.text}" if self.bullet else self.text
 
 
 @dataclass(frozen=True)
@@ -127,18 +117,7 @@ class MinutesRecord:
 
 
 def paragraphs_of(discussion: str) -> tuple[Paragraph, ...]:
-    """Paragraphs split on blank lines; each line that starts "- " is a point of a list."""
-    out = []
-    for block in discussion.replace("\r\n", "\n").split("\n\n"):
-        lines = [line.strip() for line in block.split("\n") if line.strip()]
-        for index, line in enumerate(lines):
-            if line.startswith("- "):
-                out.append(Paragraph(clean(line[2:]), bullet=True))
-            elif index and out and not out[-1].bullet:
-                out[-1] = Paragraph(clean(f"{out[-1].text} {line}"))
-            else:
-                out.append(Paragraph(clean(line)))
-    return tuple(out)
+    return minute_text.paragraphs_of(discussion, clean=clean)
 
 
 def _clause(number: str, text: str) -> Clause:

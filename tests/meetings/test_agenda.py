@@ -85,6 +85,20 @@ def test_democratic_support_add_an_item_with_its_resolutions(support_client, mee
     assert "(ii)</span> That targets be set:-<br>- for all outcomes" in page
 
 
+def test_the_discussion_reads_as_paragraphs_and_lists_in_the_pages_style(support_client, meeting):
+    discussion = (
+        "The review followed\nseven lines of enquiry\n\n- Workforce capacity\n- Workforce capability\n\nIt was noted."
+    )
+    support_client.post(reverse("agenda_item_create", args=[meeting.pk]), item_data(discussion=discussion))
+    page = support_client.get(reverse("meeting_agenda", args=[meeting.pk])).content.decode()
+    assert '<p class="govuk-body">The review followed seven lines of enquiry</p>' in page
+    assert (
+        '<ul class="govuk-list govuk-list--bullet"><li>Workforce capacity</li><li>Workforce capability</li></ul>'
+        in page
+    )
+    assert '<p class="govuk-body">It was noted.</p>' in page
+
+
 def test_a_single_clause_is_printed_unnumbered(support_client, meeting):
     support_client.post(reverse("agenda_item_create", args=[meeting.pk]), item_data(resolutions="That X."))
     page = support_client.get(reverse("meeting_agenda", args=[meeting.pk])).content.decode()
