@@ -213,7 +213,7 @@ def round_officers(
     an item on the meeting's monitoring list, with those actions, sorted by name.
 
     With `since` (a round's start), an action completed after it still counts, so an officer
-    who finishes their action during the round shows as having updated. Queries: the six of
+    who finishes their action during the round shows as having updated. Queries: those of
     monitoring_list, 1 actions, 1 further responsible people."""
     on = on or clock.today()
     listing = monitoring_list(meeting)
