@@ -1,6 +1,10 @@
 """Template tags shared by every page: RAG tags, GOV.UK form widgets and the change history."""
 
+import functools
+import html
+
 from django import forms, template
+from django.utils.safestring import SafeData, mark_safe
 
 from actionplans.plans import history
 from actionplans.plans.rag import Assessment, Rag, rag_css_class, rag_label
@@ -47,6 +51,78 @@ def govuk_widget(field: forms.BoundField):
     if describedby := govuk_describedby(field):
         attrs["aria-describedby"] = describedby
     return field.as_widget(attrs=attrs)
+
+
+@register.simple_tag
+def govuk_row_field(field: forms.BoundField, for_item: str = ""):
+    """A select or textarea in the markup of includes/form_field.html, written in Python, for
+    a page that repeats fields on every row of a table (the monitoring list's decisions): the
+    template engine and Django's widget templates cost several times as much per field.
+    `for_item` ends the label, visually hidden but read out, so each row's label is its own
+    ("Decision for item 12"). Any other kind of field is rendered by govuk_widget. Every
+    value written is escaped."""
+    errors = field.errors
+    field_id = _escape(field.auto_id)
+    hidden = f'<span class="govuk-visually-hidden"> {_escape(for_item)}</span>' if for_item else ""
+    parts = [f'<label class="govuk-label" for="{_escape(field.id_for_label)}">{_escape(field.label)}{hidden}</label>']
+    if field.help_text:
+        parts.append(f'<div id="{field_id}-hint" class="govuk-hint">{_escape(field.help_text)}</div>')
+    if errors:
+        messages = "<br>".join(
+            f'<span class="govuk-visually-hidden">Error:</span> {_escape(error)}' for error in errors
+        )
+        parts.append(f'<p id="{field_id}-error" class="govuk-error-message">{messages}</p>')
+    parts.append(_lean_widget(field) or govuk_widget(field))
+    css = "govuk-form-group govuk-form-group--error" if errors else "govuk-form-group"
+    return mark_safe(f'<div class="{css}">{"".join(parts)}</div>')  # every value in it escaped above
+
+
+def _lean_widget(field: forms.BoundField) -> str | None:
+    """The <select> or <textarea> of govuk_widget without Django's widget templates, or None
+    for a widget it does not write (grouped choices, any other kind)."""
+    kind = field.widget_type
+    if kind not in ("select", "textarea"):
+        return None
+    widget = field.field.widget
+    css = _WIDGET_CLASSES[kind] + (f" {_WIDGET_CLASSES[kind]}--error" if field.errors else "")
+    extra = {"class": f"{css} {widget.attrs.get('class', '')}".strip(), "id": field.auto_id}
+    if describedby := govuk_describedby(field):
+        extra["aria-describedby"] = describedby
+    attrs = _attributes(widget.build_attrs(widget.attrs, field.build_widget_attrs(extra)))
+    value = field.value()
+    if kind == "textarea":
+        text = _escape(widget.format_value(value) or "")
+        return f'<textarea name="{_escape(field.html_name)}"{attrs}>\n{text}</textarea>'
+    options = _options(tuple(field.field.choices), "" if value is None else str(value))
+    return None if options is None else f'<select name="{_escape(field.html_name)}"{attrs}>{options}</select>'
+
+
+def _escape(value) -> str:
+    """As conditional_escape, for the many small strings of a long page: what is marked safe
+    stays as it is; anything else is escaped."""
+    return str(value) if isinstance(value, SafeData) else html.escape(str(value))
+
+
+def _attributes(attrs: dict) -> str:
+    """As django.forms.utils.flatatt: ' name="value"' for each, a bare name for True, none for False or None."""
+    return "".join(
+        f" {name}" if value is True else f' {name}="{_escape(value)}"'
+        for name, value in attrs.items()
+        if value is not False and value is not None
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _options(choices: tuple, current: str) -> str | None:
+    """A select's <option>s, the one whose value is `current` selected; None for grouped
+    choices. Cached: a page's rows repeat a few sets of choices."""
+    if any(isinstance(label, (list, tuple)) for _, label in choices):
+        return None
+    options = []
+    for value, label in choices:
+        selected = " selected" if str(value) == current else ""
+        options.append(f'<option value="{_escape(value)}"{selected}>{_escape(label)}</option>')
+    return "".join(options)
 
 
 # How many entries of the change history an object's page shows.
