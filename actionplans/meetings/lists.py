@@ -124,12 +124,12 @@ class MonitoringPage:
         return self.page.paginator.count
 
 
-def monitoring_page(meeting: Meeting, number, *, per_page: int = ITEMS_PER_PAGE) -> MonitoringPage:
+def monitoring_page(meeting: Meeting, number, *, per_page: int | None = None) -> MonitoringPage:
     """Page `number` of the list (as an address gives it: anything but a page number is the
     first page, a number past the end the last). The whole list is placed and paged from a few
     columns of each row; only the page's items fetch what they show. Queries: as monitoring_list."""
     previous, entries = _entries(meeting)
-    paginator = Paginator(entries, per_page)
+    paginator = Paginator(entries, per_page or ITEMS_PER_PAGE)
     page = paginator.get_page(number)
     start = page.start_index() - 1 if entries else 0
     continued = start > 0 and entries[start - 1].group == entries[start].group

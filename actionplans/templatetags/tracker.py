@@ -93,8 +93,11 @@ def _lean_widget(field: forms.BoundField) -> str | None:
     if kind == "textarea":
         text = _escape(widget.format_value(value) or "")
         return f'<textarea name="{_escape(field.html_name)}"{attrs}>\n{text}</textarea>'
-    options = _options(tuple(field.field.choices), "" if value is None else str(value))
-    return None if options is None else f'<select name="{_escape(field.html_name)}"{attrs}>{options}</select>'
+    choices = tuple(field.field.choices)
+    if any(isinstance(label, (list, tuple)) for _, label in choices):  # grouped: Django's template
+        return None
+    options = _options(choices, "" if value is None else str(value))
+    return f'<select name="{_escape(field.html_name)}"{attrs}>{options}</select>'
 
 
 def _escape(value) -> str:
@@ -113,11 +116,9 @@ def _attributes(attrs: dict) -> str:
 
 
 @functools.lru_cache(maxsize=256)
-def _options(choices: tuple, current: str) -> str | None:
-    """A select's <option>s, the one whose value is `current` selected; None for grouped
-    choices. Cached: a page's rows repeat a few sets of choices."""
-    if any(isinstance(label, (list, tuple)) for _, label in choices):
-        return None
+def _options(choices: tuple, current: str) -> str:
+    """A select's <option>s, the one whose value is `current` selected. Cached: a page's rows
+    repeat a few sets of choices."""
     options = []
     for value, label in choices:
         selected = " selected" if str(value) == current else ""

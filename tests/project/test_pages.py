@@ -521,3 +521,40 @@ def test_form_field_partial_renders_every_kind_of_field():
     assert 'class="govuk-checkboxes__input" id="id_confirm" name="confirm" type="checkbox"' in html
     summary = render_to_string("includes/error_summary.html", {"form": form})
     assert '<a href="#id_rag_0">' in summary and '<a href="#id_notes">' in summary
+
+
+def test_row_field_tag_writes_what_the_form_field_partial_writes():
+    """govuk_row_field (the monitoring list's decisions) is includes/form_field.html in Python:
+    the same markup for a select and a textarea, bound or not, with errors, hints and text
+    that needs escaping; and the label can end with words only assistive technology reads."""
+    from django import forms
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+
+    from actionplans.templatetags.tracker import govuk_row_field
+
+    class RowForm(forms.Form):
+        decision = forms.ChoiceField(choices=[("", "None"), ("a", "<A & B>"), ("b", "B")], required=False)
+        kind = forms.ChoiceField(choices=[("x", "X")], help_text="Pick one")
+        comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5, required=False)
+        grouped = forms.ChoiceField(choices=[("Group", [("g", "G")])], required=False)
+
+    def same(form, name):
+        ours = parse_html(govuk_row_field(form[name]))
+        partial = parse_html(render_to_string("includes/form_field.html", {"field": form[name]}))
+        assert ours == partial, f"{name}:\n{ours}\n!=\n{partial}"
+
+    for form in (
+        RowForm(initial={"decision": "a", "comment": 'Say "why" <now>'}),
+        RowForm(data={"decision": "c", "kind": "x", "comment": "far too long", "grouped": "g"}),
+    ):
+        form.is_valid()
+        for name in ("decision", "kind", "comment", "grouped"):
+            same(form, name)
+    assert RowForm(data={"decision": "c"})["decision"].errors  # the errors above were written
+
+    labelled = govuk_row_field(RowForm()["decision"], "for item 12")
+    assert (
+        '<label class="govuk-label" for="id_decision">Decision<span class="govuk-visually-hidden"> for item 12</span>'
+        in labelled
+    )
