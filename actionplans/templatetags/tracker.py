@@ -4,7 +4,9 @@ import functools
 import html
 
 from django import forms, template
+from django.template.defaultfilters import date, linebreaksbr
 from django.utils.safestring import SafeData, mark_safe
+from django.utils.text import Truncator
 
 from actionplans.plans import history
 from actionplans.plans.rag import Assessment, Rag, rag_css_class, rag_label
@@ -12,12 +14,76 @@ from actionplans.plans.rag import Assessment, Rag, rag_css_class, rag_label
 register = template.Library()
 
 
-@register.inclusion_tag("includes/rag_tag.html")
+@register.simple_tag
 def rag_tag(rag: Assessment | Rag | str | None):
-    """A RAG as a coloured tag with its words: an action's Assessment, or an effective_rag value."""
+    """A RAG as a coloured tag with its words, never colour alone: an action's Assessment, or
+    an effective_rag value. A simple tag, not an inclusion tag (a template of its own): long
+    tables show one on every row."""
     if isinstance(rag, Assessment):
-        return {"label": rag.label, "css_class": rag.css_class}
-    return {"label": rag_label(rag), "css_class": rag_css_class(rag)}
+        label, css_class = rag.label, rag.css_class
+    else:
+        label, css_class = rag_label(rag), rag_css_class(rag)
+    return mark_safe(f'<strong class="govuk-tag rag {_escape(css_class)}">{_escape(label)}</strong>')
+
+
+@register.simple_tag
+def action_rows(actions, show_plan=False, show_others=False):
+    """The rows of includes/actions_table.html: each action linked by its reference, its
+    description, [plan,] the people responsible, target, status and RAG (annotated with_rag()).
+    Written in Python, as Django's admin writes its changelist rows: a plan's page shows a
+    table row for each of many actions, and the template engine costs several times as much.
+    Links are the objects' `url` where a selector set it (one reverse() for a whole page), else
+    get_absolute_url(). The lead and, with show_others, the further responsible people."""
+    rows = []
+    for action in actions:
+        assessment = action.assessment()
+        url = getattr(action, "url", None) or action.get_absolute_url()
+        summary = Truncator(action.description).words(12, truncate=" …")
+        cells = [
+            f'<a class="govuk-link" href="{_escape(url)}">{_escape(action.reference or "View")}'
+            f'<span class="govuk-visually-hidden"> action: {_escape(summary)}</span></a>',
+            linebreaksbr(action.description, autoescape=True),
+        ]
+        if show_plan:
+            cells.append(
+                f'<a class="govuk-link" href="{_escape(action.plan.get_absolute_url())}">{_escape(action.plan)}</a>'
+            )
+        cells.append(_people_cell(action, show_others))
+        target = (
+            f'<span class="app-nowrap">{_escape(date(action.target_date))}</span>' if action.target_date else "No date"
+        )
+        if action.target_date_text:
+            printed = _escape(action.target_date_text)
+            target += f'<span class="govuk-!-display-block app-secondary-text">As printed: “{printed}”</span>'
+        cells.append(target)
+        cells.append(_escape(action.current_status_label))
+        flag = '<span class="govuk-!-display-block govuk-body-s govuk-!-margin-0 govuk-!-margin-top-1">{}</span>'
+        rag = rag_tag(assessment)
+        if assessment.is_overdue:
+            rag += flag.format("Overdue")
+        if assessment.is_update_due:
+            rag += flag.format("Update due")
+        cells.append(rag)
+        tds = "".join(f'<td class="govuk-table__cell">{cell}</td>' for cell in cells)
+        rows.append(f'<tr class="govuk-table__row" id="action-{action.pk}">{tds}</tr>')
+    return mark_safe("\n".join(rows))  # every value in it escaped above
+
+
+def _people_cell(action, show_others: bool) -> str:
+    def link(person) -> str:
+        url = getattr(person, "url", None) or person.get_absolute_url()
+        return f'<a class="govuk-link" href="{_escape(url)}">{_escape(person)}</a>'
+
+    if not show_others:
+        return f"{link(action.lead)} (lead)" if action.lead else "Not named"
+    people = []
+    for index, person in enumerate(action.responsible_people):
+        text = link(person) + (" (lead)" if index == 0 and action.lead else "")
+        if organisation := person.organisation:
+            name = organisation.short_name or organisation.name
+            text += f'<span class="app-secondary-text">, {_escape(name)}</span>'
+        people.append(f'<span class="govuk-!-display-block">{text}</span>')
+    return "".join(people) or "Not named"
 
 
 # GOV.UK Frontend class of each kind of widget, keyed by Django's BoundField.widget_type.
