@@ -623,3 +623,11 @@ def test_row_field_tag_writes_what_the_form_field_partial_writes():
         '<label class="govuk-label" for="id_decision">Decision<span class="govuk-visually-hidden"> for item 12</span>'
         in labelled
     )
+
+
+def test_a_plan_with_nothing_in_it_has_one_empty_page(logged_in_client, world):
+    plan = PlanFactory(title="Empty plan", owning_body=world["plan"].owning_body)
+    response = logged_in_client.get(plan.get_absolute_url() + "?page=3")
+    assert response.status_code == 200
+    assert "This plan has no recommendations or actions yet." in response.content.decode()
+    assert response.context["page"].page.number == 1 and response.context["page"].summary.total == 0
