@@ -139,10 +139,7 @@ def plan_page(*, plan: Plan, number=None) -> PlanPage:
     Each row's RAG is what the database worked out (Action.assessment() reads the with_rag()
     annotations), and its links (`url`) are built from one reverse() a kind."""
     sources = list(plan.sources.select_related("made_by").order_by("date", "title"))
-    # The recommendations of the plan's sources, and any other its actions answer.
-    recommendations = Recommendation.objects.filter(
-        Q(source__in=[s.pk for s in sources]) | Q(pk__in=plan.actions.values("recommendation_id"))
-    ).order_by("source__date", "source__title", "source", "position")
+    recommendations = _plan_recommendations(plan, sources)
     if number is not None:
         return _plan_page_part(plan, sources, recommendations, number)
     recommendations = list(recommendations.select_related("source__made_by", "responding_body"))
@@ -154,6 +151,13 @@ def plan_page(*, plan: Plan, number=None) -> PlanPage:
         unlinked_actions=actions_by_recommendation(actions)[None],
         summary=RagSummary.from_assessments(action.assessment() for action in actions),
     )
+
+
+def _plan_recommendations(plan: Plan, sources: list[Source]) -> QuerySet[Recommendation]:
+    """The recommendations of the plan's sources, and any other its actions answer, as printed."""
+    return Recommendation.objects.filter(
+        Q(source__in=[s.pk for s in sources]) | Q(pk__in=plan.actions.values("recommendation_id"))
+    ).order_by("source__date", "source__title", "source", "position")
 
 
 def _sections(sources, recommendations, actions, *, continued=frozenset()) -> list[SourceSection]:
@@ -270,9 +274,8 @@ def plan_page_number(action: Action) -> int:
     cut the pages (as plan_page), and for an action agreed without a recommendation 1 more."""
     plan = action.plan
     sources = list(plan.sources.order_by("date", "title"))
-    recommendations = Recommendation.objects.filter(
-        Q(source__in=[s.pk for s in sources]) | Q(pk__in=plan.actions.values("recommendation_id"))
-    ).order_by("source__date", "source__title", "source", "position")
+    recommendations = _plan_recommendations(plan, sources)
+    place = None  # among the actions agreed without a recommendation
     if action.recommendation_id is None:
         agreed = plan.actions.filter(recommendation__isnull=True)
         place = agreed.filter(Q(position__lt=action.position) | Q(position=action.position, pk__lt=action.pk)).count()
