@@ -245,7 +245,7 @@ class PaperContent:
 
 
 def paper_content(paper: CommitteePaper, *, draft: bool = False) -> PaperContent:
-    """Everything the paper prints. Queries: the monitoring list's 6; with the RAG summary, 4
+    """Everything the paper prints. Queries: the monitoring list's 7; with the RAG summary, 4
     more; with what changed since the last meeting, since_last_meeting's and 1 more."""
     meeting = paper.meeting
     day = date_format(meeting.date)
