@@ -21,10 +21,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from actionplans.measures.models import Measure, MeasureTarget, MeasureValue
+from actionplans.meetings.agenda import agenda_item_create, agreed_action_create
+from actionplans.meetings.models import AgendaItem
 from actionplans.plans.models import Action, Plan, ProgressUpdate
 from actionplans.plans.target_dates import parse_target_date
 from partners.access import DEMOCRATIC_SUPPORT_GROUP
-from partners.models import Attendance, Body, Meeting, Membership, Organisation, Person
+from partners.models import Attendance, Body, Meeting, Membership, Organisation, Person, PersonGroup
 from recommendations.models import Recommendation, Source
 from recommendations.responses import default_response_due_date, report_date_of
 
@@ -103,6 +105,7 @@ class DemoLoader:
         self.current_file = ""
         self.bodies: dict[str, Body] = {}
         self.recommendations: dict[str, Recommendation] = {}
+        self.groups: dict[str, PersonGroup] = {}
 
     # --- entry point --------------------------------------------------------------
     def load(self) -> LoadReport:
@@ -112,11 +115,13 @@ class DemoLoader:
         phases = [
             ("organisations", self._organisation),
             ("people", self._person),
+            ("person_groups", self._person_group),
             ("bodies", self._body),
             ("meetings", self._meeting),
             ("sources", self._source),
             ("plans", self._plan),
             ("measures", self._measure),
+            ("agendas", self._agenda),
             ("accounts", self._account),
         ]
         with transaction.atomic():
@@ -211,6 +216,54 @@ class DemoLoader:
             )
             _saved(person, self.report, "people", True)
         registry[key] = person
+
+    def _person_group(self, entry: dict) -> None:
+        group, created = PersonGroup.objects.get_or_create(
+            name=entry["name"], defaults={"description": entry.get("description", "") or ""}
+        )
+        self.report.count("person groups", created)
+        if created:
+            group.members.set([self.person(key) for key in entry.get("members", [])])
+        self.groups[group.name] = group
+
+    def group(self, name: str) -> PersonGroup:
+        try:
+            return self.groups[name]
+        except KeyError:
+            raise DemoDataError(f"Group {name!r} is used but not declared.") from None
+
+    def _agenda(self, entry: dict) -> None:
+        """A meeting's agenda and, where the paper is its minutes, each item's minute: the
+        clauses RESOLVED and the actions AGREED, each the action of the body's log it became
+        (`log_action`: its position in the plan named by `log`)."""
+        meeting = self.meeting(entry["meeting"])
+        for item_entry in entry.get("items", []):
+            if AgendaItem.objects.filter(meeting=meeting, number=item_entry["number"]).exists():
+                continue
+            item = agenda_item_create(
+                meeting=meeting,
+                number=item_entry["number"],
+                title=item_entry["title"],
+                summary=item_entry.get("summary", "") or "",
+                presenter=self.person(item_entry.get("presenter")),
+                report_title=item_entry.get("report_title", "") or "",
+                outcome=item_entry.get("outcome", "") or "",
+                discussion=item_entry.get("discussion", "") or "",
+                numbering=item_entry.get("numbering", entry.get("numbering", "roman")),
+                resolutions=item_entry.get("resolutions", []),
+            )
+            self.report.count("agenda items", True)
+            for agreed in item_entry.get("actions", []):
+                action = Action.objects.get(plan__title=entry["log"], position=agreed["log_action"])
+                clause = agreed.get("resolution")
+                agreed_action_create(
+                    item=item,
+                    text=action.description,
+                    owner_as_printed=agreed.get("owner", "") or "",
+                    resolution=item.resolutions.get(position=clause) if clause else None,
+                    action=action,
+                )
+                self.report.count("actions agreed", True)
 
     def _body(self, entry: dict) -> None:
         body, created = Body.objects.get_or_create(
@@ -339,6 +392,7 @@ class DemoLoader:
             _saved(action, self.report, "actions", True)
             action.supporting_officers.set([self.person(key) for key in entry.get("others", [])])
             action.partners.set([self.organisation(name) for name in entry.get("partners", [])])
+            action.owning_groups.set([self.group(name) for name in entry.get("groups", [])])
         for update in entry.get("updates", []):
             self._update(action, update)
 

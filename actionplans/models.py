@@ -9,6 +9,13 @@ beside the settings and the root URLs.
 
 from actionplans.kernel.jobs.models import Job  # noqa: F401
 from actionplans.measures.models import Measure, MeasureTarget, MeasureValue  # noqa: F401
-from actionplans.meetings.models import MonitoringDecision, SentReminder, UpdateRound  # noqa: F401
+from actionplans.meetings.models import (  # noqa: F401
+    AgendaItem,
+    AgreedAction,
+    MonitoringDecision,
+    Resolution,
+    SentReminder,
+    UpdateRound,
+)
 from actionplans.plans.models import Action, ActionComment, Plan, ProgressUpdate, TargetDateRevision  # noqa: F401
 from actionplans.plans.snapshots.models import RagSnapshot, RagSnapshotCount, RagSnapshotPeriod  # noqa: F401

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from partners.models import Attendance, Body, Meeting, Membership, Organisation, Person
+from partners.models import Attendance, Body, Meeting, Membership, Organisation, Person, PersonGroup
 
 
 @admin.register(Organisation)
@@ -74,3 +74,10 @@ class AttendanceAdmin(admin.ModelAdmin):
     list_select_related = ["person", "meeting__body"]
     search_fields = ["person__name", "person__job_title", "meeting__body__name", "capacity"]
     autocomplete_fields = ["person", "meeting"]
+
+
+@admin.register(PersonGroup)
+class PersonGroupAdmin(SimpleHistoryAdmin):
+    list_display = ["name", "description"]
+    search_fields = ["name"]
+    filter_horizontal = ["members"]

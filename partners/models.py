@@ -211,3 +211,24 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.person} ({self.get_status_display()})"
+
+
+class PersonGroup(models.Model):
+    """A named set of people that minutes name as one owner ("Steering Group Leads"): an action
+    owned by the group is on each member's list and in each member's reminders."""
+
+    name = models.CharField(max_length=200, unique=True)
+    description = models.CharField(max_length=500, blank=True)
+    members = models.ManyToManyField(Person, blank=True, related_name="person_groups")
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords(m2m_fields=[members])
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(condition=~Q(name=""), name="person_group_name_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.name

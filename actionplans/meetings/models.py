@@ -128,3 +128,140 @@ class SentReminder(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} to {self.person} ({self.sent_at:%d %b %Y})"
+
+
+# --- The agenda and the minutes -------------------------------------------------------------
+
+
+class Numbering(models.TextChoices):
+    """How the minutes number the clauses of a RESOLVED decision."""
+
+    ROMAN = "roman", "(i), (ii), (iii) …"
+    LETTERS = "letters", "(a), (b), (c) …"
+
+
+def clause_number(style: str, position: int) -> str:
+    """The printed label of the clause at `position` (from 1): "i", "ii" or "a", "b"."""
+    if style == Numbering.LETTERS:
+        out, number = "", position
+        while number > 0:
+            number, remainder = divmod(number - 1, 26)
+            out = chr(ord("a") + remainder) + out
+        return out
+    numerals = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"), (50, "l"))
+    numerals += ((40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+    out, number = "", position
+    for value, numeral in numerals:
+        count, number = divmod(number, value)
+        out += numeral * count
+    return out
+
+
+class AgendaItem(models.Model):
+    """One numbered item of a meeting's agenda, and its minute: what was discussed, what was
+    RESOLVED (the clauses, Resolution) and the actions AGREED (AgreedAction)."""
+
+    meeting = models.ForeignKey("partners.Meeting", on_delete=models.CASCADE, related_name="agenda_items")
+    number = models.PositiveIntegerField(help_text="The item's number on the agenda.")
+    title = models.CharField(max_length=500)
+    presenter = models.ForeignKey(
+        "partners.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="presented_items",
+        help_text="The officer who presents the item.",
+    )
+    summary = models.TextField(
+        blank=True, max_length=4000, help_text="What the agenda prints under the title, e.g. whose report it is."
+    )
+    report_title = models.CharField(
+        max_length=500, blank=True, help_text="The report the meeting considered, as its cover titles it."
+    )
+    outcome = models.CharField(max_length=300, blank=True, help_text='For example, "Received and noted".')
+    discussion = models.TextField(blank=True, max_length=20000, help_text="The minute of the discussion.")
+    numbering = models.CharField(max_length=10, choices=Numbering.choices, default=Numbering.ROMAN)
+    version = models.PositiveIntegerField(
+        default=1,
+        editable=False,
+        help_text="Raised by every edit, so two people editing at once cannot overwrite each other.",
+    )
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="agenda_item_number_unique_in_meeting"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="agenda_item_number_positive"),
+            models.CheckConstraint(condition=~Q(title=""), name="agenda_item_title_not_blank"),
+            models.CheckConstraint(condition=Q(numbering__in=Numbering.values), name="agenda_item_numbering_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.number}. {self.title}"
+
+    def get_absolute_url(self):
+        from django.urls import reverse
+
+        return reverse("meeting_agenda", args=[self.meeting_id]) + f"#item-{self.number}"
+
+
+class Resolution(models.Model):
+    """One clause of what the meeting RESOLVED on an agenda item, verbatim; numbered by its
+    position in the item's numbering style. A clause of one item with no siblings is printed
+    unnumbered, as councils print "RESOLVED: That …"."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="resolutions")
+    position = models.PositiveIntegerField()
+    text = models.TextField(max_length=10000)
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="resolution_position_unique_in_item"),
+            models.CheckConstraint(condition=~Q(text=""), name="resolution_text_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]
+
+
+class AgreedAction(models.Model):
+    """An action AGREED on an agenda item, with its owner as the margin prints it ("AW/AA/FB",
+    "CYPTE"), and the tracked action it became in the body's action log."""
+
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="agreed_actions")
+    position = models.PositiveIntegerField()
+    text = models.TextField(max_length=10000, help_text="What was agreed, as minuted.")
+    owner_as_printed = models.CharField(
+        max_length=200, blank=True, help_text='The owner as the margin prints it, e.g. "AW/AA/FB".'
+    )
+    resolution = models.ForeignKey(
+        Resolution,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="agreed_actions",
+        help_text="The RESOLVED clause this action carries out, where the margin owner stands beside one.",
+    )
+    action = models.OneToOneField(
+        "actionplans.Action", on_delete=models.SET_NULL, null=True, blank=True, related_name="agreed_at"
+    )
+
+    objects = AuditedQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["item", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "position"], name="agreed_action_position_unique_in_item"),
+            models.CheckConstraint(condition=~Q(text=""), name="agreed_action_text_not_blank"),
+        ]
+
+    def __str__(self):
+        return self.text[:80]

@@ -9,7 +9,7 @@ For every open action of an active plan, as at a day (clock.today() unless told)
 
 and, for update rounds whose deadline is within TRACKER_ROUND_DEADLINE_REMINDER_DAYS and not
 passed, every officer who has not yet updated. Each trigger fires once for each person
-responsible (lead and further responsible people), whatever the number of runs: it is
+responsible (lead, further responsible people and members of groups that own it), whatever the number of runs: it is
 recorded as a SentReminder under a key naming the action, the date that fired it and the
 person. Moving a target date, or posting an update, makes a new trigger.
 
@@ -118,7 +118,8 @@ def _action_triggers(action: Action, *, on: datetime.date) -> list[tuple[Reminde
 
 def reminders_due(*, on: datetime.date) -> Due:
     """Every trigger that has fired by `on` and not been sent, batched per person.
-    Queries: 1 actions, 1 further responsible people, 1 rounds, a round_status for each round
+    Queries: 1 actions, 1 further responsible people, 1 owning groups, 1 their members,
+    1 rounds, a round_status for each round
     near its deadline, and 1 for each 500 keys already sent."""
     due_soon = due_soon_condition(on=on, days=reminder_due_soon_days())
     actions = (
@@ -127,13 +128,13 @@ def reminders_due(*, on: datetime.date) -> Due:
         .filter(plan__status=PlanStatus.ACTIVE)
         .filter(Q(is_overdue=True) | due_soon | Q(is_update_due=True))
         .select_related("plan", "lead")
-        .prefetch_related("supporting_officers")
+        .prefetch_related("supporting_officers", "owning_groups__members")
         .order_by("plan__title", "position", "pk")
     )
     triggers: list[tuple[Person, Trigger]] = []
     for action in actions:
         for kind, key in _action_triggers(action, on=on):
-            for person in action.responsible_people:
+            for person in action.people_to_remind:
                 triggers.append((person, Trigger(kind=kind, key=f"{key}:person:{person.pk}", actions=(action,))))
 
     near = on + datetime.timedelta(days=settings.TRACKER_ROUND_DEADLINE_REMINDER_DAYS)

@@ -210,7 +210,7 @@ def _round_items(*, meeting: Meeting, on: datetime.date, since: datetime.datetim
     """The open actions of the items on the meeting's monitoring list, in the list's order.
 
     With `since` (a round's start), an action completed after it still counts, so an officer
-    who finishes their action during the round shows as having updated. Queries: the six of
+    who finishes their action during the round shows as having updated. Queries: those of
     monitoring_list, 1 actions, 1 further responsible people (none when the list is empty)."""
     listing = monitoring_list(meeting)
     order = {action.pk: index for index, item in enumerate(listing.items) for action in item.actions}

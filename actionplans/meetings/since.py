@@ -143,7 +143,7 @@ def since_last_meeting(meeting: Meeting, *, actions: QuerySet | None = None) -> 
         )
     for item in monitoring_list(meeting).items:
         accepted = item.decision and item.decision.decision == SignOffDecision.ACCEPTED_COMPLETE
-        shown = [action for action in item.actions if action.pk in in_view]
+        shown = [in_view[action.pk] for action in item.actions if action.pk in in_view]  # with their leads
         if item.state == ItemState.COMPLETE and not accepted and shown:
             label = item.recommendation.full_label if item.recommendation else ""
             report.awaiting_signoff.append(

@@ -16,6 +16,7 @@ deleted, named from their last copy).
 from __future__ import annotations
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -182,6 +183,13 @@ def register_children(
 # --- Reading history --------------------------------------------------------------------------
 
 
+@functools.cache
+def _history_model(model: type[models.Model]) -> type[models.Model]:
+    """The model of a model's history rows. Kept: django-simple-history makes a manager class
+    afresh every time `Model.history` is read (a couple of milliseconds)."""
+    return model.history.model
+
+
 @dataclass
 class _Reader:
     """The history rows of one model matching `filters`, and what the page needs to show them."""
@@ -198,7 +206,7 @@ class _Reader:
 
     @property
     def history_model(self):
-        return self.model.history.model
+        return _history_model(self.model)
 
     def _previous_id(self) -> Window:
         """The history_id of the object's copy before this one."""

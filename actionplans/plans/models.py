@@ -15,7 +15,7 @@ from actionplans.kernel import clock
 from actionplans.kernel.audit import AuditedQuerySet
 from actionplans.plans import rag
 from actionplans.plans.rag import ActionStatus, Rag
-from partners.models import Body, Organisation, Person
+from partners.models import Body, Organisation, Person, PersonGroup
 from recommendations.models import Recommendation, Source
 
 
@@ -138,7 +138,21 @@ class ActionQuerySet(AuditedQuerySet):
         )
 
     def for_plan_page(self, *, on: datetime.date | None = None):
-        return self.with_rag(on=on).with_people().order_by("position", "pk")
+        """What a plan's page and progress report show of each action: its RAG, lead and
+        further responsible people with their organisations (in `supporting_list`, which
+        `responsible_people` reads), in plan order. Two queries, however many actions."""
+        return (
+            self.with_rag(on=on)
+            .select_related("lead__organisation")
+            .prefetch_related(
+                models.Prefetch(
+                    "supporting_officers",
+                    queryset=Person.objects.select_related("organisation"),
+                    to_attr="supporting_list",
+                )
+            )
+            .order_by("position", "pk")
+        )
 
     def for_person(self, person: Person, *, on: datetime.date | None = None):
         return (
@@ -149,10 +163,13 @@ class ActionQuerySet(AuditedQuerySet):
         )
 
     def responsible(self, person: Person):
-        """Actions the person leads or is a further responsible person for. Two indexed lookups
-        (the lead column; the people-to-actions links by person), not a join through the links:
+        """Actions the person leads, is a further responsible person for, or that a group they
+        belong to owns. Indexed lookups (the lead column; the people-to-actions links by person;
+        the groups-to-actions links by the person's groups), not a join through the links:
         a join repeats an action once per link, and DISTINCT over every action costs a sort."""
-        return self.filter(Q(lead=person) | Q(pk__in=supporting_action_ids(person)))
+        return self.filter(
+            Q(lead=person) | Q(pk__in=supporting_action_ids(person)) | Q(pk__in=group_action_ids(person))
+        )
 
     def with_urgency(self, *, on: datetime.date):
         """Annotate `urgency`: 0 overdue, 1 due soon (rag.is_due_soon), 2 needs an update
@@ -202,6 +219,12 @@ def supporting_action_ids(person: Person):
     return links.filter(person=person).values("action_id")
 
 
+def group_action_ids(person: Person):
+    """The ids of the actions owned by a group the person belongs to, as a subquery."""
+    groups = PersonGroup.members.through.objects.filter(person=person).values("persongroup_id")
+    return Action.owning_groups.through.objects.filter(persongroup_id__in=groups).values("action_id")
+
+
 class Action(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="actions")
     recommendation = models.ForeignKey(
@@ -223,6 +246,12 @@ class Action(models.Model):
         help_text="Further people responsible alongside the lead.",
     )
     partners = models.ManyToManyField(Organisation, blank=True, related_name="partner_actions")
+    owning_groups = models.ManyToManyField(
+        PersonGroup,
+        blank=True,
+        related_name="owned_actions",
+        help_text='Groups of people that own the action as one, e.g. "Steering Group Leads".',
+    )
     target_date = models.DateField(
         null=True, blank=True, help_text="The date read from the target as printed, where one can be read."
     )
@@ -249,7 +278,9 @@ class Action(models.Model):
 
     objects = ActionQuerySet.as_manager()
     # The kept newest-update fields are derived: the updates have their own history.
-    history = HistoricalRecords(m2m_fields=[supporting_officers, partners], excluded_fields=list(LATEST_FIELDS))
+    history = HistoricalRecords(
+        m2m_fields=[supporting_officers, partners, owning_groups], excluded_fields=list(LATEST_FIELDS)
+    )
 
     class Meta:
         ordering = ["plan", "position"]
@@ -306,9 +337,23 @@ class Action(models.Model):
         return reverse("action_detail", args=[self.pk])
 
     @property
+    def people_to_remind(self) -> list[Person]:
+        """The responsible people, then the members of the groups that own the action, each
+        once. Prefetch supporting_officers and owning_groups__members."""
+        people = self.responsible_people
+        for group in self.owning_groups.all():
+            people += [member for member in group.members.all() if member not in people]
+        return people
+
+    @property
     def responsible_people(self) -> list[Person]:
+        """The lead, then the further responsible people (as for_plan_page() fetched them, or
+        as prefetched, or from the database)."""
         people = [self.lead] if self.lead else []
-        return people + [p for p in self.supporting_officers.all() if p != self.lead]
+        others = getattr(self, "supporting_list", None)
+        if others is None:
+            others = self.supporting_officers.all()
+        return people + [p for p in others if p != self.lead]
 
     @property
     def latest_update(self) -> ProgressUpdate | None:

@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 
 from actionplans.kernel import clock
@@ -92,11 +93,16 @@ def plan_rows_for_home(*, plans=None) -> list[PlanRow]:
 
 # --- Plan page ----------------------------------------------------------------
 
+# About how many actions one page of a plan shows. A page ends with the top-level
+# recommendation that reaches this many, so no recommendation is split across pages.
+PLAN_PAGE_ACTIONS = 50
+
 
 @dataclass
 class SourceSection:
     source: Source
     rows: list[RecommendationRow] = field(default_factory=list)
+    continued: bool = False  # its first recommendations are on a page before
 
 
 @dataclass(frozen=True)
@@ -106,6 +112,11 @@ class PlanPage:
     sections: list[SourceSection]
     unlinked_actions: list[Action]
     summary: RagSummary
+    # One page of a plan: where it is among the pages (None: the whole plan, as the report prints it).
+    page: Page | None = None
+    page_range: list = field(default_factory=list)
+    unlinked_continued: bool = False  # the actions agreed without a recommendation began on a page before
+    shown: int = 0  # actions on this page
 
 
 def plans_for_page() -> QuerySet[Plan]:
@@ -113,25 +124,50 @@ def plans_for_page() -> QuerySet[Plan]:
     return Plan.objects.select_related("owning_body", "lead__organisation")
 
 
-def plan_page(*, plan: Plan) -> PlanPage:
-    """Queries (the plan, as plans_for_page() gives it, is looked up already): 1 its sources,
-    1 recommendations, 1 actions with RAG, lead and recommendation, 1 further responsible
-    people with organisations, 1 partner organisations.
+def plan_page(*, plan: Plan, number=None) -> PlanPage:
+    """The plan's sources, recommendations nested as printed with their actions, and the RAG
+    counts of all its actions. `number` (as an address gives it) asks for one page of it
+    (PLAN_PAGE_ACTIONS), as the plan's page shows it; None for the whole plan, as its
+    progress report prints it.
+
+    Queries (the plan, as plans_for_page() gives it, is looked up already): 1 its sources,
+    1 recommendations (for a page, those on it), 1 actions with RAG and lead (for a page, those
+    on it), 1 their further responsible people; for a page, 2 more to cut the pages: every
+    recommendation's place, and the plan's actions counted by RAG for each recommendation
+    (which give the RAG counts of the whole plan).
 
     Each row's RAG is what the database worked out (Action.assessment() reads the with_rag()
     annotations), and its links (`url`) are built from one reverse() a kind."""
     sources = list(plan.sources.select_related("made_by").order_by("date", "title"))
+    recommendations = _plan_recommendations(plan, sources)
+    if number is not None:
+        return _plan_page_part(plan, sources, recommendations, number)
+    recommendations = list(recommendations.select_related("source__made_by", "responding_body"))
     actions = list(plan.actions.for_plan_page())
-    # The recommendations of the plan's sources, and any other its actions answer.
-    recommendations = list(
-        Recommendation.objects.filter(Q(source__in=[s.pk for s in sources]) | Q(actions__plan=plan))
-        .distinct()
-        .select_related("source__made_by", "responding_body")
-        .order_by("source__date", "source__title", "source", "position")
+    return PlanPage(
+        plan=plan,
+        sources=sources,
+        sections=_sections(sources, recommendations, actions),
+        unlinked_actions=actions_by_recommendation(actions)[None],
+        summary=RagSummary.from_assessments(action.assessment() for action in actions),
     )
-    by_recommendation = actions_by_recommendation(actions)
-    _link(actions, recommendations)
 
+
+def _plan_recommendations(plan: Plan, sources: list[Source]) -> QuerySet[Recommendation]:
+    """The recommendations of the plan's sources, and any other its actions answer, as printed."""
+    return Recommendation.objects.filter(
+        Q(source__in=[s.pk for s in sources]) | Q(pk__in=plan.actions.values("recommendation_id"))
+    ).order_by("source__date", "source__title", "source", "position")
+
+
+def _sections(sources, recommendations, actions, *, continued=frozenset()) -> list[SourceSection]:
+    """The recommendations by source (the plan's own sources first) as printed, with their actions."""
+    by_recommendation = actions_by_recommendation(actions)
+    by_pk = {recommendation.pk: recommendation for recommendation in recommendations}
+    for action in actions:  # the recommendation shown above it, not a copy of its own
+        if action.recommendation_id in by_pk:
+            action.recommendation = by_pk[action.recommendation_id]
+    _link(actions, recommendations)
     sections: dict[int, SourceSection] = {source.pk: SourceSection(source) for source in sources}
     by_source: dict[int, list[Recommendation]] = defaultdict(list)
     for recommendation in recommendations:
@@ -139,14 +175,117 @@ def plan_page(*, plan: Plan) -> PlanPage:
         sections.setdefault(recommendation.source_id, SourceSection(recommendation.source))
     for source_id, section in sections.items():
         section.rows = recommendation_rows(by_source[source_id], by_recommendation)
+        section.continued = source_id in continued
+    return [section for section in sections.values() if section.rows]
 
+
+@dataclass(frozen=True)
+class _Part:
+    """What a page is cut from: a top-level recommendation with everything under it, or one
+    action agreed without a recommendation (`unlinked`, its place among them)."""
+
+    source_id: int | None
+    recommendation_ids: tuple[int, ...]
+    actions: int
+    first_of_source: bool = False
+    unlinked: int | None = None
+
+
+def _parts(sources, recommendations, plan: Plan) -> tuple[list[_Part], RagSummary]:
+    """The whole plan in the order its page prints it, as parts, and the RAG counts of all its
+    actions: from a few columns of each recommendation, and each one's actions counted by RAG
+    (2 queries)."""
+    summed = dict.fromkeys(RAG_KEYS, 0) | {"overdue": 0, "update_due": 0}
+    counts: dict[int | None, int] = {}
+    for values, rag_counts in plan.actions.with_rag().rag_counts_by("recommendation"):
+        counts[values["recommendation"]] = sum(rag_counts[key] for key in RAG_KEYS)
+        for key, count in rag_counts.items():
+            summed[key] += count
+    by_source: dict[int, list[tuple]] = {source.pk: [] for source in sources}
+    for row in recommendations.values_list("pk", "source_id", "parent_id", "position"):
+        by_source.setdefault(row[1], []).append(row)
+    parts = []
+    for source_id, rows in by_source.items():
+        # As recommendation_rows() lays a source out: each recommendation followed by its children.
+        in_source = {pk for pk, *_ in rows}
+        children: dict[int | None, list[int]] = defaultdict(list)
+        for pk, _source, parent_id, _position in sorted(rows, key=lambda row: (row[3], row[0])):
+            children[parent_id if parent_id in in_source else None].append(pk)
+        for index, top in enumerate(children[None]):
+            ids = tuple(_subtree(top, children))
+            parts.append(_Part(source_id, ids, sum(counts.get(pk, 0) for pk in ids), first_of_source=index == 0))
+    parts.extend(_Part(None, (), 1, unlinked=index) for index in range(counts.get(None, 0)))
+    return parts, RagSummary.from_counts(summed)
+
+
+def _subtree(pk: int, children: dict) -> list[int]:
+    """The recommendation and everything under it, as printed."""
+    return [pk] + [below for child in children[pk] for below in _subtree(child, children)]
+
+
+def _pages(parts: list[_Part]) -> list[list[_Part]]:
+    """The parts cut into pages of about PLAN_PAGE_ACTIONS actions (a recommendation with no
+    actions counts as one): a page takes parts until the next would take it past the limit."""
+    pages: list[list[_Part]] = [[]]
+    size = 0
+    for part in parts:
+        weight = max(part.actions, 1)
+        if pages[-1] and size + weight > PLAN_PAGE_ACTIONS:
+            pages.append([])
+            size = 0
+        pages[-1].append(part)
+        size += weight
+    return pages
+
+
+def _plan_page_part(plan: Plan, sources, recommendations, number) -> PlanPage:
+    parts, summary = _parts(sources, recommendations, plan)
+    pages = _pages(parts)
+    paginator = Paginator(pages, 1)
+    page = paginator.get_page(number)
+    parts = page.object_list[0]
+    recommendation_ids = [pk for part in parts for pk in part.recommendation_ids]
+    unlinked = [part.unlinked for part in parts if part.unlinked is not None]
+    on_page = Q(recommendation__in=recommendation_ids)
+    if unlinked:
+        agreed = plan.actions.filter(recommendation__isnull=True).order_by("position", "pk").values("pk")
+        on_page |= Q(pk__in=agreed[unlinked[0] : unlinked[-1] + 1])
+    actions = list(plan.actions.for_plan_page().filter(on_page))
+    recommendations = list(
+        recommendations.filter(pk__in=recommendation_ids).select_related("source__made_by", "responding_body")
+    )
+    continued = {part.source_id for part in parts if part.source_id is not None and not part.first_of_source}
+    first_parts = {part.source_id for part in parts if part.first_of_source}
     return PlanPage(
         plan=plan,
         sources=sources,
-        sections=[section for section in sections.values() if section.rows],
-        unlinked_actions=by_recommendation[None],
-        summary=RagSummary.from_assessments(action.assessment() for action in actions),
+        sections=_sections(sources, recommendations, actions, continued=continued - first_parts),
+        unlinked_actions=actions_by_recommendation(actions)[None],
+        summary=summary,
+        page=page,
+        page_range=list(paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1)),
+        unlinked_continued=bool(unlinked) and unlinked[0] > 0,
+        shown=len(actions),
     )
+
+
+def plan_page_number(action: Action) -> int:
+    """The page of its plan's page that shows the action. Queries: 1 the plan's sources, 2 to
+    cut the pages (as plan_page), and for an action agreed without a recommendation 1 more."""
+    plan = action.plan
+    sources = list(plan.sources.order_by("date", "title"))
+    recommendations = _plan_recommendations(plan, sources)
+    place = None  # among the actions agreed without a recommendation
+    if action.recommendation_id is None:
+        agreed = plan.actions.filter(recommendation__isnull=True)
+        place = agreed.filter(Q(position__lt=action.position) | Q(position=action.position, pk__lt=action.pk)).count()
+    for number, parts in enumerate(_pages(_parts(sources, recommendations, plan)[0]), start=1):
+        for part in parts:
+            if action.recommendation_id in part.recommendation_ids or (
+                action.recommendation_id is None and part.unlinked == place
+            ):
+                return number
+    return 1
 
 
 def _link(actions: list[Action], recommendations: list[Recommendation]) -> None:
@@ -173,6 +312,7 @@ class ActionPage:
     reporting_cycle_days: int
     revisions: list[TargetDateRevision]
     comments: list[ActionComment]
+    groups: list = ()  # the groups of people that own the action as one, with their members
 
 
 def actions_for_page() -> QuerySet[Action]:
@@ -188,7 +328,8 @@ def actions_for_page() -> QuerySet[Action]:
 
 def action_page(*, action: Action) -> ActionPage:
     """Queries (the action, as actions_for_page() gives it, is looked up already): 1 every
-    update with its author, 1 target date revisions, 1 comments."""
+    update with its author, 1 target date revisions, 1 comments, 1 the groups that own it
+    (+1 their members, when there are any)."""
     updates = list(action.updates.newest_first())
     revisions = list(action.target_revisions.select_related("revised_by").order_by("revised_at", "pk"))
     comments = list(action.comments.select_related("author__organisation").order_by("created_at", "pk"))
@@ -199,6 +340,7 @@ def action_page(*, action: Action) -> ActionPage:
         reporting_cycle_days=rag.reporting_cycle_days(),
         revisions=revisions,
         comments=comments,
+        groups=list(action.owning_groups.prefetch_related("members")),
     )
 
 

@@ -21,7 +21,8 @@ def home(request):
 @require_safe
 def plan_detail(request, pk: int):
     plan, access = get_plan_for_user(viewer_for(request), selectors.plans_for_page(), pk)
-    return render(request, "actionplans/plan_detail.html", {"page": selectors.plan_page(plan=plan), "access": access})
+    page = selectors.plan_page(plan=plan, number=request.GET.get("page", 1))
+    return render(request, "actionplans/plan_detail.html", {"page": page, "access": access})
 
 
 def _action_page(request, action, access, *, update_form=None, comment_form=None, status=200):
@@ -62,7 +63,9 @@ def progress_update_create(request, pk: int):
             revision_reason=data["revision_reason"],
         ):
             messages.success(request, "Your progress update has been saved.")
-            return redirect(action.plan.get_absolute_url() + f"#action-{action.pk}")
+            number = selectors.plan_page_number(action)
+            page = f"?page={number}" if number > 1 else ""
+            return redirect(f"{action.plan.get_absolute_url()}{page}#action-{action.pk}")
     # Refused: the page again, with the action as the page shows it (nothing was written).
     page_action = selectors.actions_for_page().get(pk=action.pk)
     return _action_page(request, page_action, access, update_form=form, status=400)

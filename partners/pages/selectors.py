@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Lower
 
 from actionplans.plans.access import readable_plans, readable_sources
 from actionplans.plans.models import Action, Plan
@@ -139,7 +140,7 @@ def people_page(*, viewer: Viewer, query: str = "", page_number=1) -> PeoplePage
         .prefetch_related(
             Prefetch("memberships", queryset=Membership.objects.select_related("body").order_by("body__name"))
         )
-        .order_by("name", "job_title", "pk")
+        .order_by(Lower("name"), Lower("job_title"), "pk")
     )
     paginator = Paginator(people, PEOPLE_PER_PAGE)
     page = paginator.get_page(page_number)

@@ -16,6 +16,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from reports.minutes.record import NO_AGENDA, RESOLVED, MinutesRecord
 from reports.minutes.resolutions import Resolutions
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -25,8 +26,8 @@ INDENT = Cm(1.27)  # each level of numbering, as Word's default list indent
 
 def minutes_document(extract: Resolutions) -> bytes:
     document = Document()
-    _set_up(document, extract)
     body, held, subject = extract.heading
+    _set_up(document, title=f"{subject} – {body}, {held.removeprefix('Meeting held on ')}", subject=subject)
     document.add_heading(body, level=1)
     document.add_paragraph(held)
     document.add_heading(subject, level=2)
@@ -47,15 +48,70 @@ def minutes_document(extract: Resolutions) -> bytes:
     return out.getvalue()
 
 
-def _set_up(document, extract: Resolutions) -> None:
+def minutes_record_document(record: MinutesRecord) -> bytes:
+    """The minutes in seed 001's layout: the heading, Present / In attendance as name and
+    capacity, apologies, then each item: its heading, the discussion, "RESOLVED:" and the
+    clauses hanging-indented, and the actions agreed in a table with the owner in the margin
+    column headed "ACTION", as the minutes print it."""
+    document = Document()
+    _set_up(document, title=record.title, subject="Minutes")
+    for line in record.heading:
+        paragraph = document.add_paragraph()
+        paragraph.add_run(line).bold = True
+    for label, people in (("Present:", record.present), ("In attendance:", record.in_attendance)):
+        if not people:
+            continue
+        document.add_heading(label, level=2)
+        for person in people:
+            paragraph = document.add_paragraph()
+            paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(5))
+            paragraph.add_run(f"{person.name}\t- {person.capacity}" if person.capacity else person.name)
+    if record.apologies:
+        document.add_heading("Apologies:", level=2)
+        document.add_paragraph(record.apologies_text)
+    if not record.items:
+        document.add_paragraph(NO_AGENDA)
+    for item in record.items:
+        document.add_heading(item.heading, level=2)
+        for paragraph_text in item.paragraphs:
+            paragraph = document.add_paragraph(paragraph_text.text)
+            if paragraph_text.bullet:
+                paragraph.paragraph_format.left_indent = INDENT
+                paragraph.paragraph_format.first_line_indent = -INDENT
+                paragraph.text = f"-\t{paragraph_text.text}"
+        if item.clauses:
+            document.add_paragraph().add_run(RESOLVED).bold = True
+            for clause in item.clauses:
+                paragraph = document.add_paragraph()
+                paragraph.paragraph_format.left_indent = INDENT
+                paragraph.paragraph_format.first_line_indent = -INDENT if clause.number else 0
+                paragraph.add_run(f"{clause.number}\t{clause.text}" if clause.number else clause.text)
+                for point in clause.points:
+                    sub = document.add_paragraph(f"-\t{point}")
+                    sub.paragraph_format.left_indent = INDENT * 2
+                    sub.paragraph_format.first_line_indent = -INDENT
+        if item.actions:
+            table = document.add_table(rows=1, cols=2)
+            table.style = "Table Grid"
+            header = table.rows[0].cells
+            header[0].text, header[1].text = "Action agreed", "ACTION"
+            for action in item.actions:
+                cells = table.add_row().cells
+                cells[0].text, cells[1].text = action.text, action.owner
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _set_up(document, *, title: str, subject: str) -> None:
     section = document.sections[0]
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin = section.right_margin = Cm(2.54)
     section.top_margin = section.bottom_margin = Cm(2.54)
 
     properties = document.core_properties
-    properties.title = f"{extract.subject} – {extract.body}, {extract.heading[1].removeprefix('Meeting held on ')}"
-    properties.subject = extract.subject
+    properties.title = title
+    properties.subject = subject
     properties.author = properties.last_modified_by = settings.TRACKER_SERVICE_NAME
     properties.comments = ""
     properties.created = properties.modified = timezone.now()

@@ -256,7 +256,7 @@ class PaperContent:
 
 
 def paper_content(paper: CommitteePaper, *, draft: bool = False) -> PaperContent:
-    """Everything the paper prints. Queries: the monitoring list's 6; with the RAG summary, 4
+    """Everything the paper prints. Queries: the monitoring list's 7; with the RAG summary, 4
     more; with what changed since the last meeting, since_last_meeting's and 1 more; with
     "Measures that matter", 1 more, and with the monthly figures 1 more again (see
     reports.papers.measures for which measures a paper holds). Each measures appendix is listed

@@ -588,14 +588,14 @@ def test_action_page_query_count_does_not_grow_with_history(admin_client, django
 
     make_changes(3)
     # The action's history with users and their people; the links to its further people; to its
-    # partners; its updates' history; its comments' history; then the people, organisations and
-    # plan the entries name.
-    with django_assert_num_queries(8):
+    # partners; to the groups that own it; its updates' history; its comments' history; then the
+    # people, organisations and plan the entries name.
+    with django_assert_num_queries(9):
         activity(action, limit=CHANGE_HISTORY_LIMIT)
     with_3 = count_queries()
 
     make_changes(27)
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(9):
         assert len(activity(action, limit=CHANGE_HISTORY_LIMIT)) == CHANGE_HISTORY_LIMIT
     assert count_queries() == with_3
 

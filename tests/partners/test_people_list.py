@@ -4,6 +4,7 @@ organisation with a GET form, a page at a time."""
 import re
 
 import pytest
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from partners.models import Membership, Person
@@ -33,8 +34,15 @@ def test_everyone_is_listed_by_name_with_organisation_and_the_bodies_they_sit_on
     membership = Membership.objects.filter(person=bell).select_related("body").first()
     assert membership.body.name in content
     assert listed(officer_client.get(URL)) == list(
-        Person.objects.order_by("name", "job_title", "pk").values_list("pk", flat=True)
+        Person.objects.order_by(Lower("name"), Lower("job_title"), "pk").values_list("pk", flat=True)
     )
+
+
+def test_people_are_in_alphabetical_order_whatever_the_case_of_their_names(officer_client, cast):
+    upper = PersonFactory(name="", job_title="CP Advisor")
+    lower = PersonFactory(name="", job_title="Cabinet Member for Education")
+    order = listed(officer_client.get(URL, {"q": "c"}))
+    assert order.index(lower.pk) < order.index(upper.pk)
 
 
 @pytest.mark.parametrize(

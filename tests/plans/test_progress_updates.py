@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplans.plans import selectors
 from actionplans.plans.models import ActionComment, TargetDateRevision
 from actionplans.plans.rag import ActionStatus, Rag
 from partners.models import Membership
@@ -67,6 +68,17 @@ class TestPostingAnUpdate:
         assert "Your progress update has been saved." in page
         detail = officer_client.get(action.get_absolute_url()).content.decode()
         assert "Proposals drafted for the January Board." in detail
+
+    def test_after_an_update_the_plan_opens_at_the_page_showing_the_action(
+        self, officer_client, action, officer, plan, monkeypatch
+    ):
+        monkeypatch.setattr(selectors, "PLAN_PAGE_ACTIONS", 2)
+        later = ActionFactory(plan=plan, lead=officer, position=action.position + 10)  # agreed alone, like it
+        ActionFactory(plan=plan, position=action.position + 5)
+        response = post_update(officer_client, later)
+        assert response["Location"] == f"{plan.get_absolute_url()}?page=2#action-{later.pk}"
+        page = officer_client.get(response["Location"])
+        assert later in page.context["page"].unlinked_actions
 
     def test_every_update_is_kept(self, officer_client, action):
         post_update(officer_client, action, narrative="First.")

@@ -10,6 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from actionplans.plans import selectors
 from actionplans.plans.rag import Rag
 from partners.models import AttendanceStatus, MembershipRole
 from recommendations.models import ResponseDecision
@@ -361,17 +362,82 @@ BASE_QUERIES = 3
 
 def test_plan_page_query_count_does_not_grow_with_actions(logged_in_client, world, django_assert_num_queries):
     plan = world["plan"]
-    add_actions(plan, 10, recommendation=world["later"])
-    # access check: the plan with its body and lead, the viewer's groups; then its sources,
-    # recommendations, actions with RAG, further people, partners; 10 for the change history of
-    # the plan and its actions (records, previous records and links of each, names of related objects)
-    with django_assert_num_queries(BASE_QUERIES + 17):
+    add_actions(plan, 5, recommendation=world["later"])
+    # access check: the plan with its body and lead, the viewer's groups; then its sources, every
+    # recommendation's place and the actions counted by RAG for each (to cut the pages and count
+    # the plan's RAGs), the page's recommendations, its actions with RAG and lead, their further
+    # people; 11 for the change history of the plan and its actions (records, previous records
+    # and links of each, names of related objects; the actions' links: people, partners and
+    # owning groups)
+    with django_assert_num_queries(BASE_QUERIES + 19):
         logged_in_client.get(plan.get_absolute_url())
-    add_actions(plan, 90, recommendation=world["later"])
-    add_actions(plan, 10)
-    with django_assert_num_queries(BASE_QUERIES + 17):
+    for _ in range(10):
+        add_actions(plan, 5, recommendation=RecommendationFactory(source=world["source"]))
+    add_actions(plan, 5)
+    with django_assert_num_queries(BASE_QUERIES + 19):
         response = logged_in_client.get(plan.get_absolute_url())
-    assert response.context["page"].summary.total == 113
+    with django_assert_num_queries(BASE_QUERIES + 19):
+        logged_in_client.get(plan.get_absolute_url() + "?page=2")
+    assert response.context["page"].summary.total == 3 + 5 + 50 + 5  # the whole plan's, on every page
+    assert response.context["page"].page.paginator.num_pages == 2
+
+
+# --- A long plan, a page at a time --------------------------------------------------------
+
+
+@pytest.fixture
+def long_plan(world, monkeypatch):
+    """The APA plan's source with eight more top-level recommendations of three actions each,
+    and four more actions agreed without a recommendation; pages of about five actions."""
+    monkeypatch.setattr(selectors, "PLAN_PAGE_ACTIONS", 5)
+    plan = world["plan"]
+    for _ in range(8):
+        add_actions(plan, 3, recommendation=RecommendationFactory(source=world["source"]))
+    add_actions(plan, 4)
+    return plan
+
+
+def shown(page) -> list:
+    actions = [action for section in page.sections for row in section.rows for action in row.actions]
+    return actions + page.unlinked_actions
+
+
+def test_every_action_is_on_one_page_and_a_recommendation_is_never_split(long_plan, world):
+    whole = selectors.plan_page(plan=long_plan)
+    first = selectors.plan_page(plan=long_plan, number=1)
+    pages = [selectors.plan_page(plan=long_plan, number=n) for n in range(1, first.page.paginator.num_pages + 1)]
+    on_pages = [action.pk for page in pages for action in shown(page)]
+    assert sorted(on_pages) == sorted(action.pk for action in shown(whole))  # what the report prints
+    assert len(on_pages) == len(set(on_pages)) == 3 + 24 + 4
+    # Parts of 1 ("a)" with its child "i)"), 1 ("b)"), eight of 3, then 5 actions agreed alone:
+    # page 1 takes 1 + 1 + 3; each next recommendation of 3 would pass five, so starts a page;
+    # the last recommendation's page takes two of the actions agreed alone, the next the rest.
+    assert len(pages) == 9
+    first_rows = [row.recommendation for row in pages[0].sections[0].rows]
+    assert first_rows[:3] == [world["parent"], world["child"], world["later"]] and len(first_rows) == 4
+    assert [len(shown(page)) for page in pages] == [5, 3, 3, 3, 3, 3, 3, 5, 3]
+    for page in pages:
+        for row in (row for section in page.sections for row in section.rows):
+            assert len(row.actions) == long_plan.actions.filter(recommendation=row.recommendation).count()
+    assert not pages[0].sections[0].continued and pages[1].sections[0].continued
+    assert not pages[7].unlinked_continued and pages[8].unlinked_continued and not pages[8].sections
+    assert all(page.summary == whole.summary for page in pages)
+
+
+def test_plan_page_shows_its_place_among_the_pages(long_plan, logged_in_client):
+    content = logged_in_client.get(long_plan.get_absolute_url() + "?page=2").content.decode()
+    assert "Page 2 of " in content and "of the plan's 31 actions" in content
+    assert "Children&#x27;s APA Scrutiny Inquiry (continued)" in content
+    assert '<nav class="govuk-pagination" aria-label="Pages of the plan">' in content
+    assert 'href="?page=1"' in content and 'href="?page=3"' in content
+    assert "The progress report and the" in content
+
+
+def test_an_action_is_found_on_its_page(long_plan, world):
+    for action in long_plan.actions.all():
+        number = selectors.plan_page_number(action)
+        assert action.pk in [a.pk for a in shown(selectors.plan_page(plan=long_plan, number=number))]
+    assert selectors.plan_page_number(world["on_track"]) == 1
 
 
 def test_home_query_count_does_not_grow_with_plans(logged_in_client, world, django_assert_num_queries):
@@ -468,9 +534,10 @@ def test_plan_page_shows_recommendations_of_a_source_the_plan_does_not_list(logg
     ("page", "queries"),
     [
         # access check: the action with RAG, plan, recommendation, source, its further people and
-        # partners, the viewer's groups; then updates; target revisions; comments; 9 for the change
-        # history of the action, its updates and comments
-        ("action", 16),
+        # partners, the viewer's groups; then updates; target revisions; comments; the groups of
+        # people that own it; 10 for the change history of the action (its links: people,
+        # partners, owning groups), its updates and comments
+        ("action", 18),
         # the viewer's groups, the source; its plans; recommendations; their actions with RAG;
         # 3 for its change history
         ("source", 8),
@@ -480,8 +547,9 @@ def test_plan_page_shows_recommendations_of_a_source_the_plan_does_not_list(logg
         # the viewer's groups; body; members; meetings; plans; sources; 4 for the change history of
         # the body and its memberships
         ("body", 10),
-        # the viewer's groups; meeting with body; attendance with people; sources; published papers
-        ("meeting", 5),
+        # the viewer's groups; meeting with body; attendance with people; the agenda with presenters;
+        # sources; published papers
+        ("meeting", 6),
     ],
 )
 def test_other_pages_query_counts(logged_in_client, world, django_assert_num_queries, page, queries):
@@ -522,3 +590,48 @@ def test_form_field_partial_renders_every_kind_of_field():
     assert 'class="govuk-checkboxes__input" id="id_confirm" name="confirm" type="checkbox"' in html
     summary = render_to_string("includes/error_summary.html", {"form": form})
     assert '<a href="#id_rag_0">' in summary and '<a href="#id_notes">' in summary
+
+
+def test_row_field_tag_writes_what_the_form_field_partial_writes():
+    """govuk_row_field (the monitoring list's decisions) is includes/form_field.html in Python:
+    the same markup for a select and a textarea, bound or not, with errors, hints and text
+    that needs escaping; and the label can end with words only assistive technology reads."""
+    from django import forms
+    from django.template.loader import render_to_string
+    from django.test.html import parse_html
+
+    from actionplans.templatetags.tracker import govuk_row_field
+
+    class RowForm(forms.Form):
+        decision = forms.ChoiceField(choices=[("", "None"), ("a", "<A & B>"), ("b", "B")], required=False)
+        kind = forms.ChoiceField(choices=[("x", "X")], help_text="Pick one")
+        comment = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=5, required=False)
+        grouped = forms.ChoiceField(choices=[("Group", [("g", "G")])], required=False)
+
+    def same(form, name):
+        ours = parse_html(govuk_row_field(form[name]))
+        partial = parse_html(render_to_string("includes/form_field.html", {"field": form[name]}))
+        assert ours == partial, f"{name}:\n{ours}\n!=\n{partial}"
+
+    for form in (
+        RowForm(initial={"decision": "a", "comment": 'Say "why" <now>'}),
+        RowForm(data={"decision": "c", "kind": "x", "comment": "far too long", "grouped": "g"}),
+    ):
+        form.is_valid()
+        for name in ("decision", "kind", "comment", "grouped"):
+            same(form, name)
+    assert RowForm(data={"decision": "c"})["decision"].errors  # the errors above were written
+
+    labelled = govuk_row_field(RowForm()["decision"], "for item 12")
+    assert (
+        '<label class="govuk-label" for="id_decision">Decision<span class="govuk-visually-hidden"> for item 12</span>'
+        in labelled
+    )
+
+
+def test_a_plan_with_nothing_in_it_has_one_empty_page(logged_in_client, world):
+    plan = PlanFactory(title="Empty plan", owning_body=world["plan"].owning_body)
+    response = logged_in_client.get(plan.get_absolute_url() + "?page=3")
+    assert response.status_code == 200
+    assert "This plan has no recommendations or actions yet." in response.content.decode()
+    assert response.context["page"].page.number == 1 and response.context["page"].summary.total == 0

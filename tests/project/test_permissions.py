@@ -23,7 +23,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from actionplans.kernel.jobs.models import Job, JobStatus
-from actionplans.meetings.models import UpdateRound
+from actionplans.meetings.models import AgendaItem, UpdateRound
 from actionplans.plans.access import action_access, updatable_actions, with_may_update
 from actionplans.plans.models import Action
 from partners.access import Viewer
@@ -97,6 +97,9 @@ MATRIX = {
     "meeting_since_last": READ_ALL,
     "meeting_minutes_extract": READ_ALL,
     "meeting_minutes_docx": READ_ALL,
+    "meeting_minutes": READ_ALL,
+    "meeting_minutes_record_docx": READ_ALL,
+    "meeting_minutes_pdf": [(LOGIN, LOGIN)] + [(405, OK)] * 7,
     "committee_paper": MANAGE,
     # Previewing, publishing and plan reports are asked for with a POST and done by a background job.
     "committee_paper_pdf": [(LOGIN, LOGIN)] + [(405, 403)] * 5 + [(405, OK)] * 2,
@@ -197,6 +200,10 @@ MATRIX = {
     "meeting_detail": READ_ALL,
     "meeting_create": MANAGE,
     "meeting_edit": MANAGE,
+    "meeting_agenda": READ_ALL,
+    "agenda_item_create": MANAGE,
+    "agenda_item_edit": MANAGE,
+    "agreed_action_create": MANAGE,
     # Signing in
     "login": PUBLIC_FORM,
     "logout": [(LOGIN, LOGIN)] + [(405, LOGIN)] * 7,  # signing out ends at the sign-in page
@@ -249,6 +256,7 @@ def world(world, db):
     published.set_content(b"%PDF-1.7 x")
     published.save()
     update_round = UpdateRound.objects.create(meeting=meeting, deadline=datetime.date(2030, 11, 1))
+    agenda_item = AgendaItem.objects.create(meeting=meeting, number=1, title="Monitoring recommendations")
     done = Job.objects.create(
         kind="plan_report",
         title="Progress report",
@@ -290,6 +298,9 @@ def world(world, db):
         "meeting_since_last": [meeting.pk],
         "meeting_minutes_extract": [meeting.pk],
         "meeting_minutes_docx": [meeting.pk],
+        "meeting_minutes": [meeting.pk],
+        "meeting_minutes_record_docx": [meeting.pk],
+        "meeting_minutes_pdf": [meeting.pk],
         "committee_paper": [meeting.pk],
         "committee_paper_pdf": [meeting.pk],
         "published_paper_download": [published.pk],
@@ -333,6 +344,10 @@ def world(world, db):
         "meeting_create": [panel_body.pk],
         "meeting_detail": [meeting.pk],
         "meeting_edit": [meeting.pk],
+        "meeting_agenda": [meeting.pk],
+        "agenda_item_create": [meeting.pk],
+        "agenda_item_edit": [agenda_item.pk],
+        "agreed_action_create": [agenda_item.pk],
         "password_reset_confirm": ["MQ", "set-password"],
     }
     people = {role: world[key] for role, key in ROLE_PEOPLE.items()}
