@@ -2,9 +2,10 @@
 
 The list at meeting M holds what the body itself asked for, as in seed 002's tracker:
 every recommendation of a source the body made (a sub-item stands for its parent), and
-every action agreed with no recommendation in a plan of the body's own minutes; made on
-or before M's date; less those a decision at an earlier meeting of the body took off
-the list. Each item's state is
+every action agreed with no recommendation in a plan of the body's own minutes; made
+before M's day (what M itself makes first comes to the next meeting: a list holds what
+was before the meeting, not what came out of it); less those a decision at an earlier
+meeting of the body took off the list. Each item's state is
 what its actions' updates said by the end of M's day. Everything used is dated and
 kept (updates, decisions), so the list of a past meeting comes out the same however
 the tracker has moved on since.
@@ -30,6 +31,10 @@ from recommendations.models import Recommendation, ResponseDecision, Source
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 # The monitoring page shows the list this many items at a time; papers and extracts show all of it.
@@ -173,7 +178,10 @@ def _entries(meeting: Meeting) -> tuple[Meeting | None, list[_Entry]]:
 
     # What the body asked for: recommendations of sources it made (sub-items stand for
     # their parents), and actions agreed with no recommendation in plans of its minutes.
-    sources = Source.objects.filter(made_by=body).filter(Q(date__lte=meeting.date) | Q(meeting__date__lte=meeting.date))
+    # Made before the meeting's day: a paper dated that day, or tabled at that meeting, was made at it.
+    sources = Source.objects.filter(made_by=body).filter(
+        Q(meeting__date__lt=meeting.date) | Q(meeting__isnull=True, date__lt=meeting.date)
+    )
     asked_for = Recommendation.objects.filter(source__in=sources.values("pk")).exclude(
         Exists(Recommendation.objects.filter(parent=OuterRef("pk")))
     )
@@ -192,7 +200,7 @@ def _entries(meeting: Meeting) -> tuple[Meeting | None, list[_Entry]]:
     agreed = Action.objects.filter(
         recommendation__isnull=True,
         plan__in=Plan.objects.filter(sources__made_by=body).values("pk"),
-        created_at__lte=end,
+        created_at__lt=start_of_day(meeting.date),
     ).annotate(made=F("created_at"), status_then=status_then)
     actions = (
         answering.order_by()

@@ -93,12 +93,24 @@ def test_state_uses_only_updates_reported_by_the_meeting(panel):
     september = monitoring_list(panel["meetings"][DAY(2021, 9, 30)])
     states = {item.recommendation: item.state for item in september.items}
     assert states[r1] == ItemState.OUTSTANDING  # completed on 1 October, after the meeting
-    assert r3 in states  # made at that meeting
+    assert r3 not in states  # made at that meeting: it first comes to the next one
+
+
+def test_a_list_holds_what_was_before_the_meeting_not_what_came_out_of_it(panel):
+    r1, r2, r3, r4 = panel["r"]
+    september, november = panel["meetings"][DAY(2021, 9, 30)], panel["meetings"][DAY(2021, 11, 4)]
+    assert [item.recommendation for item in monitoring_list(september).items] == [r1]
+    assert {item.recommendation for item in monitoring_list(november).items} == {r1, r2, r3, r4}
+    # A paper with no meeting, dated the meeting's day, was made at it too.
+    undated = SourceFactory(made_by=panel["body"], meeting=None, date=DAY(2021, 9, 30), title="A briefing")
+    same_day = RecommendationFactory(source=undated, text="Report back.")
+    assert same_day not in {item.recommendation for item in monitoring_list(september).items}
+    assert same_day in {item.recommendation for item in monitoring_list(november).items}
 
 
 def test_recommendations_made_later_are_not_on_an_earlier_list(panel):
-    listing = monitoring_list(panel["meetings"][DAY(2021, 6, 17)])
-    assert [item.recommendation for item in listing.items] == [panel["r"][0]]
+    # June's own recommendation first comes to September; nothing was before June's meeting.
+    assert monitoring_list(panel["meetings"][DAY(2021, 6, 17)]).items == []
 
 
 def test_decisions_take_items_off_later_lists_and_not_accepted_ones_stay(panel):

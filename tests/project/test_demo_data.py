@@ -623,3 +623,20 @@ def test_a_panel_member_sees_the_jigsaw_measures_and_an_officers_october_figures
     )
     measure_page = panel_member.get(visits.measure.get_absolute_url()).content.decode()
     assert "19 October 2021: 237 (90%), No target" in measure_page
+
+
+def test_the_30_september_2021_list_holds_what_was_before_that_meeting(demo):
+    """Seed 002's papers of 30 September 2021 made eleven recommendations; they first come to
+    the panel on 4 November 2021, not to the meeting that made them."""
+    from actionplans.meetings.lists import monitoring_list
+
+    panel = Body.objects.get(name="Children and Families Scrutiny Panel")
+    september = panel.meetings.get(date=datetime.date(2021, 9, 30))
+    made_then = set(Recommendation.objects.filter(source__meeting=september).values_list("pk", flat=True))
+    assert len(made_then) == 11
+    listing = monitoring_list(september)
+    assert {item.recommendation.pk for item in listing.items if item.recommendation} & made_then == set()
+    assert all(item.made_on < september.date for item in listing.items)
+    assert [group.title for group in listing.groups] == ["Ofsted Focused Letter"]
+    november = monitoring_list(panel.meetings.get(date=datetime.date(2021, 11, 4)))
+    assert made_then <= {item.recommendation.pk for item in november.items if item.recommendation}
