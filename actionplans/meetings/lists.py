@@ -2,9 +2,10 @@
 
 The list at meeting M holds what the body itself asked for, as in seed 002's tracker:
 every recommendation of a source the body made (a sub-item stands for its parent), and
-every action agreed with no recommendation in a plan of the body's own minutes; made on
-or before M's date; less those a decision at an earlier meeting of the body took off
-the list. Each item's state is
+every action agreed with no recommendation in a plan of the body's own minutes; made
+before M's day (what M itself makes first comes to the next meeting: a list holds what
+was before the meeting, not what came out of it); less those a decision at an earlier
+meeting of the body took off the list. Each item's state is
 what its actions' updates said by the end of M's day. Everything used is dated and
 kept (updates, decisions), so the list of a past meeting comes out the same however
 the tracker has moved on since.
@@ -22,7 +23,7 @@ from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.utils import timezone
 
 from actionplans.meetings.models import MonitoringDecision, SignOffDecision
-from actionplans.meetings.signoff import ALLOWED_DECISIONS, ItemState, decision_error, item_state
+from actionplans.meetings.signoff import ALLOWED_DECISIONS, ItemState, decision_error, decision_note, item_state
 from actionplans.plans.models import Action, Plan, ProgressUpdate
 from partners.models import Meeting, Person
 from recommendations.models import Recommendation, ResponseDecision, Source
@@ -30,6 +31,10 @@ from recommendations.models import Recommendation, ResponseDecision, Source
 
 def end_of_day(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.max))
+
+
+def start_of_day(day: datetime.date) -> datetime.datetime:
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 # The monitoring page shows the list this many items at a time; papers and extracts show all of it.
@@ -46,7 +51,23 @@ class ListItem:
     action_taken: list[str]
     last_update_at: datetime.datetime | None
     decision: MonitoringDecision | None = None
+    # The body's latest decision on it at an earlier meeting: one that kept it on the list.
+    previous_decision: MonitoringDecision | None = None
     number: int = 0  # its place on the whole list, from 1
+
+    @property
+    def previous_note(self) -> str:
+        """Why it is back: "Not accepted as complete on 4 November 2021: …" ("" if never decided)."""
+        d = self.previous_decision
+        return decision_note(decision=d.decision, comment=d.comment, on=d.meeting.date) if d else ""
+
+    @property
+    def reported_note(self) -> str:
+        """When a rejected recommendation was reported to the body, if at this meeting ("" if not)."""
+        d = self.decision
+        if d is None or d.decision != SignOffDecision.REJECTION_REPORTED:
+            return ""
+        return decision_note(decision=d.decision, comment=d.comment, on=d.meeting.date)
 
     @property
     def source(self) -> Source | None:
@@ -173,7 +194,10 @@ def _entries(meeting: Meeting) -> tuple[Meeting | None, list[_Entry]]:
 
     # What the body asked for: recommendations of sources it made (sub-items stand for
     # their parents), and actions agreed with no recommendation in plans of its minutes.
-    sources = Source.objects.filter(made_by=body).filter(Q(date__lte=meeting.date) | Q(meeting__date__lte=meeting.date))
+    # Made before the meeting's day: a paper dated that day, or tabled at that meeting, was made at it.
+    sources = Source.objects.filter(made_by=body).filter(
+        Q(meeting__date__lt=meeting.date) | Q(meeting__isnull=True, date__lt=meeting.date)
+    )
     asked_for = Recommendation.objects.filter(source__in=sources.values("pk")).exclude(
         Exists(Recommendation.objects.filter(parent=OuterRef("pk")))
     )
@@ -192,7 +216,7 @@ def _entries(meeting: Meeting) -> tuple[Meeting | None, list[_Entry]]:
     agreed = Action.objects.filter(
         recommendation__isnull=True,
         plan__in=Plan.objects.filter(sources__made_by=body).values("pk"),
-        created_at__lte=end,
+        created_at__lt=start_of_day(meeting.date),
     ).annotate(made=F("created_at"), status_then=status_then)
     actions = (
         answering.order_by()
@@ -253,8 +277,8 @@ def _entries(meeting: Meeting) -> tuple[Meeting | None, list[_Entry]]:
 def _items(meeting: Meeting, entries: list[_Entry], *, first: int = 1) -> list[ListItem]:
     """The entries as list items, with the objects they show, numbered from `first`. Queries:
     1 recommendations with source and meeting, 1 actions with plan and what their newest
-    update by the end of the meeting's day said, 1 decisions at this meeting; 1 parents of
-    sub-items, when there are any."""
+    update by the end of the meeting's day said, 1 decisions on them at this meeting and the
+    body's earlier ones; 1 parents of sub-items, when there are any."""
     newest = _newest_update_by(end_of_day(meeting.date))
     recommendations = Recommendation.objects.select_related("source__meeting").in_bulk(
         [entry.recommendation_id for entry in entries if entry.recommendation_id]
@@ -267,14 +291,22 @@ def _items(meeting: Meeting, entries: list[_Entry], *, first: int = 1) -> list[L
         )
         .in_bulk([pk for entry in entries for pk in entry.action_ids])
     )
-    decisions = MonitoringDecision.objects.filter(meeting=meeting).filter(
+    # This meeting's decisions and the earlier ones that kept items on the list, in one query:
+    # an item on the list was taken off by none before, so its earlier decisions all kept it.
+    decisions = MonitoringDecision.objects.filter(
+        meeting__body=meeting.body_id, meeting__date__lte=meeting.date
+    ).filter(
         Q(recommendation__in=[entry.recommendation_id for entry in entries if entry.recommendation_id])
         | Q(action__in=[entry.action_ids[0] for entry in entries if not entry.recommendation_id])
     )
-    by_key = {
-        (f"r{d.recommendation_id}" if d.recommendation_id else f"a{d.action_id}"): d
-        for d in decisions.select_related("recorded_by")
-    }
+    by_key: dict[str, MonitoringDecision] = {}
+    previous_by_key: dict[str, MonitoringDecision] = {}
+    for d in decisions.select_related("recorded_by", "meeting").order_by("meeting__date", "pk"):
+        key = f"r{d.recommendation_id}" if d.recommendation_id else f"a{d.action_id}"
+        if d.meeting_id == meeting.pk:
+            by_key[key] = d
+        elif d.meeting.date < meeting.date:  # the latest earlier one wins
+            previous_by_key[key] = d
     items = []
     for number, entry in enumerate(entries, start=first):
         recommendation = recommendations.get(entry.recommendation_id)
@@ -291,6 +323,7 @@ def _items(meeting: Meeting, entries: list[_Entry], *, first: int = 1) -> list[L
                 action_taken=[action.taken_then for action in reported],
                 last_update_at=max((action.reported_then for action in reported), default=None),
                 decision=by_key.get(entry.key),
+                previous_decision=previous_by_key.get(entry.key),
                 number=number,
             )
         )

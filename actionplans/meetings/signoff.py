@@ -5,13 +5,20 @@
   list and come back to the next meeting; not accepting needs the body's comment.
 * Rejected recommendations leave the list only after being reported to the body.
 
+A decision that keeps an item on the list is shown with it at later meetings (the panel's
+reason comes back with the item), and a rejected recommendation's row says when it was
+reported (decision_note).
+
 Only an item marked complete can be accepted (or not accepted) as complete, and only
 a rejected recommendation can be reported as rejected. Any item can be noted and kept.
 """
 
 from __future__ import annotations
 
+import datetime
+
 from django.db import models
+from django.utils.formats import date_format
 
 from actionplans.meetings.models import SignOffDecision
 from actionplans.plans.rag import ActionStatus
@@ -66,3 +73,18 @@ def decision_error(*, state: ItemState, decision: str, comment: str) -> str | No
 def leaves_list(decision: str) -> bool:
     """Whether the item leaves the list for meetings after the one that decided."""
     return decision in SignOffDecision.removing()
+
+
+def decision_note(*, decision: str, comment: str, on: datetime.date) -> str:
+    """A decision on an item as its row at a meeting shows it, with the day it was made:
+    "Not accepted as complete on 4 November 2021: The data was incomplete." (the page and the
+    committee paper both say it this way)."""
+    day = date_format(on, "j F Y")
+    if decision == SignOffDecision.REJECTION_REPORTED:
+        text = f"Rejected recommendation reported to the panel on {day}; it leaves the list"
+    elif decision == SignOffDecision.CARRIED_FORWARD:
+        text = f"Noted and kept on the list on {day}"
+    else:
+        text = f"{SignOffDecision(decision).label} on {day}"
+    comment = comment.strip()
+    return f"{text}: {comment}" if comment else f"{text}."

@@ -15,7 +15,7 @@ from actionplans.meetings.models import SignOffDecision as D
 from actionplans.meetings.signoff import ItemState
 from actionplans.plans.rag import ActionStatus, Rag
 from partners.models import Membership
-from recommendations.models import ResponseDecision
+from recommendations.models import Recommendation, ResponseDecision
 from tests.factories import (
     ActionFactory,
     MeetingFactory,
@@ -93,12 +93,24 @@ def test_state_uses_only_updates_reported_by_the_meeting(panel):
     september = monitoring_list(panel["meetings"][DAY(2021, 9, 30)])
     states = {item.recommendation: item.state for item in september.items}
     assert states[r1] == ItemState.OUTSTANDING  # completed on 1 October, after the meeting
-    assert r3 in states  # made at that meeting
+    assert r3 not in states  # made at that meeting: it first comes to the next one
+
+
+def test_a_list_holds_what_was_before_the_meeting_not_what_came_out_of_it(panel):
+    r1, r2, r3, r4 = panel["r"]
+    september, november = panel["meetings"][DAY(2021, 9, 30)], panel["meetings"][DAY(2021, 11, 4)]
+    assert [item.recommendation for item in monitoring_list(september).items] == [r1]
+    assert {item.recommendation for item in monitoring_list(november).items} == {r1, r2, r3, r4}
+    # A paper with no meeting, dated the meeting's day, was made at it too.
+    undated = SourceFactory(made_by=panel["body"], meeting=None, date=DAY(2021, 9, 30), title="A briefing")
+    same_day = RecommendationFactory(source=undated, text="Report back.")
+    assert same_day not in {item.recommendation for item in monitoring_list(september).items}
+    assert same_day in {item.recommendation for item in monitoring_list(november).items}
 
 
 def test_recommendations_made_later_are_not_on_an_earlier_list(panel):
-    listing = monitoring_list(panel["meetings"][DAY(2021, 6, 17)])
-    assert [item.recommendation for item in listing.items] == [panel["r"][0]]
+    # June's own recommendation first comes to September; nothing was before June's meeting.
+    assert monitoring_list(panel["meetings"][DAY(2021, 6, 17)]).items == []
 
 
 def test_decisions_take_items_off_later_lists_and_not_accepted_ones_stay(panel):
@@ -119,6 +131,44 @@ def test_decisions_take_items_off_later_lists_and_not_accepted_ones_stay(panel):
     # The meeting that decided still shows every item, with its decision.
     decided = {item.recommendation: item.decision.decision for item in monitoring_list(november).items}
     assert decided == {r1: D.ACCEPTED_COMPLETE, r2: D.CARRIED_FORWARD, r3: D.NOT_ACCEPTED, r4: D.REJECTION_REPORTED}
+
+
+def test_an_item_not_accepted_comes_back_with_the_decision_and_the_panels_comment(panel):
+    r1, r2, r3, r4 = panel["r"]
+    november, later = panel["meetings"][DAY(2021, 11, 4)], panel["meetings"][DAY(2021, 11, 25)]
+    decisions_record(
+        meeting=november,
+        by=None,
+        decisions={f"r{r2.pk}": (D.CARRIED_FORWARD, ""), f"r{r3.pk}": (D.NOT_ACCEPTED, "The data was incomplete.")},
+    )
+    items = {item.recommendation: item for item in monitoring_list(later).items}
+    assert items[r3].state == ItemState.COMPLETE  # still reported complete; the panel's decision goes with it
+    assert items[r3].previous_note == "Not accepted as complete on 4 November 2021: The data was incomplete."
+    assert items[r2].previous_note == "Noted and kept on the list on 4 November 2021."
+    assert items[r1].previous_note == "" and items[r1].previous_decision is None  # never decided
+    # The meeting that decided shows its own decision, not as a previous one.
+    assert all(item.previous_decision is None for item in monitoring_list(november).items)
+    # A later decision is the one shown after it.
+    decisions_record(meeting=later, by=None, decisions={f"r{r3.pk}": (D.NOT_ACCEPTED, "Still not all schools.")})
+    january = MeetingFactory(body=panel["body"], date=DAY(2022, 1, 13))
+    items = {item.recommendation: item for item in monitoring_list(january).items}
+    assert items[r3].previous_note == "Not accepted as complete on 25 November 2021: Still not all schools."
+    assert items[r2].previous_note == "Noted and kept on the list on 4 November 2021."
+
+
+def test_a_rejected_recommendation_stays_until_reported_and_its_row_says_when(panel):
+    r4 = panel["r"][3]
+    november, later = panel["meetings"][DAY(2021, 11, 4)], panel["meetings"][DAY(2021, 11, 25)]
+    decisions_record(meeting=november, by=None, decisions={f"r{r4.pk}": (D.CARRIED_FORWARD, "")})
+    item = monitoring_list(later).item(f"r{r4.pk}")
+    assert item.state == ItemState.REJECTED and item.reported_note == ""
+    decisions_record(meeting=later, by=None, decisions={f"r{r4.pk}": (D.REJECTION_REPORTED, "")})
+    item = monitoring_list(later).item(f"r{r4.pk}")
+    assert item.reported_note == (
+        "Rejected recommendation reported to the panel on 25 November 2021; it leaves the list."
+    )
+    january = MeetingFactory(body=panel["body"], date=DAY(2022, 1, 13))
+    assert monitoring_list(january).item(f"r{r4.pk}") is None
 
 
 def test_the_list_as_at_a_past_meeting_stays_the_same_after_later_changes(panel):
@@ -198,6 +248,8 @@ class TestPage:
         page = support_client.get(url(panel["meetings"][DAY(2021, 11, 25)])).content.decode()
         assert "Engage with Oasis Community Learning." in page and "Circulate attendance data." in page
         assert "Lobby the Government" not in page and "Fund a new team." not in page
+        # The item the panel did not accept comes back with the decision and the panel's reason.
+        assert "Not accepted as complete on 4 November 2021: Send the full data." in page
 
     def test_form_offers_only_the_decisions_the_rules_allow(self, panel, support_client):
         r2 = panel["r"][1]
@@ -308,8 +360,10 @@ class TestPage:
         they sit on it), 1 may the viewer manage (democratic support); the whole list placed:
         1 the previous meeting, 1 earlier removing decisions, 1 actions with their status then,
         1 recommendations; the page's items: 1 recommendations, 1 actions with what their
-        newest update said, 1 this meeting's decisions, 1 parents of sub-items (when the page
-        has any); 1 the update round; 1 the viewer's person for the page header."""
+        newest update said, 1 this meeting's decisions with the earlier ones that kept items on
+        the list (each row shows its latest: the same query as before they were shown, now
+        joined to their meetings), 1 parents of sub-items (when the page has any); 1 the update
+        round; 1 the viewer's person for the page header."""
         meeting = panel["meetings"][DAY(2021, 11, 4)]
         if role == "support":
             client.force_login(support_user)
@@ -327,10 +381,22 @@ class TestPage:
                 assert client.get(address).status_code == 200
             return len(context.captured_queries)
 
+        def decided_earlier():  # every item, as if on the list of 30 September: each row shows it
+            earlier = panel["meetings"][DAY(2021, 9, 30)]
+            for recommendation in Recommendation.objects.filter(source__made_by=panel["body"], decisions=None):
+                MonitoringDecision.objects.create(
+                    meeting=earlier, recommendation=recommendation, decision=D.NOT_ACCEPTED, comment="More, please."
+                )
+
         add_items(panel, 5)
+        decided_earlier()
         assert count(url(meeting)) == expected
         add_items(panel, 50)
+        decided_earlier()
         assert count(url(meeting)) == expected
+        assert (
+            "Not accepted as complete on 30 September 2021: More, please." in client.get(url(meeting)).content.decode()
+        )
         assert count(url(meeting) + "?page=2") == expected - 1  # no sub-items on page 2
 
 

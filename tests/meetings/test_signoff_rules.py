@@ -1,10 +1,12 @@
 """The sign-off rules of seed 002 item 9, as a state table: every decision on every kind of item."""
 
+import datetime
+
 import pytest
 
 from actionplans.meetings.models import SignOffDecision as D
 from actionplans.meetings.signoff import ItemState as S
-from actionplans.meetings.signoff import decision_error, item_state, leaves_list
+from actionplans.meetings.signoff import decision_error, decision_note, item_state, leaves_list
 from actionplans.plans.rag import ActionStatus
 
 # state -> decision -> (allowed?, leaves the list afterwards?)
@@ -74,3 +76,25 @@ def test_a_decision_that_is_not_a_choice_is_refused():
 )
 def test_item_state_from_its_actions(statuses, rejected, state):
     assert item_state(action_statuses=statuses, rejected=rejected) == state
+
+
+@pytest.mark.parametrize(
+    "decision, comment, note",
+    [
+        (
+            D.NOT_ACCEPTED,
+            "The data was incomplete.",
+            "Not accepted as complete on 4 November 2021: The data was incomplete.",
+        ),
+        (D.CARRIED_FORWARD, "", "Noted and kept on the list on 4 November 2021."),
+        (D.CARRIED_FORWARD, " Ask again. ", "Noted and kept on the list on 4 November 2021: Ask again."),
+        (
+            D.REJECTION_REPORTED,
+            "",
+            "Rejected recommendation reported to the panel on 4 November 2021; it leaves the list.",
+        ),
+        (D.ACCEPTED_COMPLETE, "", "Accepted as complete on 4 November 2021."),
+    ],
+)
+def test_a_decision_is_shown_with_its_day_and_the_panels_comment(decision, comment, note):
+    assert decision_note(decision=decision, comment=comment, on=datetime.date(2021, 11, 4)) == note

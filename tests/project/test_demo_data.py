@@ -623,3 +623,59 @@ def test_a_panel_member_sees_the_jigsaw_measures_and_an_officers_october_figures
     )
     measure_page = panel_member.get(visits.measure.get_absolute_url()).content.decode()
     assert "19 October 2021: 237 (90%), No target" in measure_page
+
+
+def test_the_30_september_2021_list_holds_what_was_before_that_meeting(demo):
+    """Seed 002's papers of 30 September 2021 made eleven recommendations; they first come to
+    the panel on 4 November 2021, not to the meeting that made them."""
+    from actionplans.meetings.lists import monitoring_list
+
+    panel = Body.objects.get(name="Children and Families Scrutiny Panel")
+    september = panel.meetings.get(date=datetime.date(2021, 9, 30))
+    made_then = set(Recommendation.objects.filter(source__meeting=september).values_list("pk", flat=True))
+    assert len(made_then) == 11
+    listing = monitoring_list(september)
+    assert {item.recommendation.pk for item in listing.items if item.recommendation} & made_then == set()
+    assert all(item.made_on < september.date for item in listing.items)
+    assert [group.title for group in listing.groups] == ["Ofsted Focused Letter"]
+    november = monitoring_list(panel.meetings.get(date=datetime.date(2021, 11, 4)))
+    assert made_then <= {item.recommendation.pk for item in november.items if item.recommendation}
+
+
+def test_the_25_november_2021_list_shows_what_the_panel_did_not_accept_on_4_november_and_why(demo, demo_as_at):
+    """Issue 11's walk-through: democratic support record two items as not accepted on 4 November;
+    the next meeting's page and paper show each with the decision and the panel's reason."""
+    from django.urls import reverse
+
+    from actionplans.meetings.lists import monitoring_list
+    from reports.papers.drafting import paper_draft
+    from reports.papers.pdf import committee_paper_html
+
+    support = client_for("support")
+    panel = Body.objects.get(name="Children and Families Scrutiny Panel")
+    november, later = (
+        panel.meetings.get(date=datetime.date(2021, 11, 4)),
+        panel.meetings.get(date=datetime.date(2021, 11, 25)),
+    )
+    complete = [item for item in monitoring_list(november).items if item.state == "complete"]
+    first, second = complete[0], complete[1]
+    decisions = {f"decision_{item.key}": "accepted_complete" for item in complete[2:]}
+    decisions |= {
+        f"decision_{first.key}": "not_accepted",
+        f"comment_{first.key}": "The panel asked for the figures by school.",
+        f"decision_{second.key}": "not_accepted",
+        f"comment_{second.key}": "Not yet seen by the panel.",
+    }
+    assert support.post(reverse("meeting_monitoring", args=[november.pk]), decisions).status_code == 302
+    notes = {
+        "Not accepted as complete on 4 November 2021: The panel asked for the figures by school.",
+        "Not accepted as complete on 4 November 2021: Not yet seen by the panel.",
+    }
+    following = monitoring_list(later)
+    assert len(following.items) == 5  # the three outstanding, and the two not accepted
+    assert {item.previous_note for item in following.items if item.previous_note} == notes
+    page = support.get(reverse("meeting_monitoring", args=[later.pk])).content.decode()
+    paper = paper_draft(later, person=Person.objects.get(user__username="support"))
+    html = committee_paper_html(paper, draft=True)
+    for note in notes:
+        assert note in page and note in html

@@ -21,9 +21,12 @@ from pypdf import PdfReader
 from pypdf.generic import BooleanObject
 
 from actionplans.demo import load_demo
+from actionplans.meetings.lists import decisions_record
+from actionplans.meetings.models import SignOffDecision as D
 from actionplans.plans.rag import ActionStatus, Rag
 from actionplans.plans.selectors import plans_for_page
 from partners.models import Meeting, Membership, MembershipRole
+from recommendations.models import ResponseDecision
 from reports.models import CommitteePaper, PublishedPaper
 from reports.papers import pdf
 from reports.papers.drafting import paper_draft
@@ -800,3 +803,33 @@ def test_the_demo_paper_carries_measures_that_matter_and_seed_002s_jigsaw_tables
     for name, by_day in rows.items():
         assert in_order(monthly, [name, *[by_day[day] for day in sorted(by_day)]]), name
     assert in_order(monthly, ["Jigsaw visits: In", "196 (87%)", "202 (83%)", "217 (86%)"])
+
+
+def test_the_next_meetings_paper_shows_the_panels_earlier_decisions_and_when_a_rejection_was_reported(world):
+    """Seed 002 item 9: items not accepted as complete come back to the next meeting, and rejected
+    recommendations leave the list only after being reported; the paper says what was decided when."""
+    rejected = RecommendationFactory(
+        source=world["september"],
+        label="3)",
+        text="That a new team is funded.",
+        position=4,
+        response_decision=ResponseDecision.REJECTED,
+        response_text="No budget this year.",
+    )
+    circulated = world["september"].recommendations.get(label="2)")
+    decisions_record(
+        meeting=world["meeting"],
+        by=None,
+        decisions={f"r{circulated.pk}": (D.NOT_ACCEPTED, "The data left out academies.")},
+    )
+    later = MeetingFactory(body=world["body"], date=DAY(2021, 11, 25))
+    decisions_record(meeting=later, by=None, decisions={f"r{rejected.pk}": (D.REJECTION_REPORTED, "")})
+    html = committee_paper_html(saved_paper(later, world["support"]))
+    row = html[html.index("That the latest school attendance data is circulated") :]
+    row = row[: row.index("</tr>")]
+    assert "Complete" in row and "Not accepted as complete on 4 November 2021: The data left out academies." in row
+    row = html[html.index("That a new team is funded.") :]
+    row = row[: row.index("</tr>")]
+    assert "Rejected recommendation reported to the panel on 25 November 2021; it leaves the list." in row
+    # Nothing was decided before 4 November: that paper's rows carry no earlier decision.
+    assert "on 4 November 2021" not in committee_paper_html(saved_paper(world["meeting"], world["support"]))
