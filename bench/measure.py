@@ -166,6 +166,7 @@ def page_list(featured: scale.Featured) -> list[dict]:
         "monitoring": reverse("meeting_monitoring", args=[meeting]),
         "monitoring-panel": reverse("meeting_monitoring", args=[meeting]),
         "my-actions": reverse("my_actions"),
+        "measures-plan": reverse("plan_measures", args=[plan]),
         ADMIN_CHANGELIST: reverse("admin:actionplans_action_changelist"),
     }
     return [{"name": name, "label": label, "role": role, "url": urls[name]} for name, label, role in PAGES]
@@ -236,6 +237,7 @@ def pages(args) -> dict:
             "plan_actions": featured.plan.actions.count(),
             "list_items": _list_items(featured.meeting),
             "officer_actions": len(my_actions_page(person=featured.officer).actions),
+            "plan_measures": featured.plan.measures.count(),
         },
     }
 
@@ -317,23 +319,32 @@ def _job_download(client: Client, job_page: str):
 
 
 def bare_openpyxl(args) -> dict:
-    """The same rows (read back from the export's file) written by openpyxl's write-only mode alone."""
+    """The same rows (read back from the export's file) written by openpyxl's write-only mode alone:
+    the tracker's, and the measures' worksheets after it (reports.exports.measures_sheet)."""
     from openpyxl import Workbook, load_workbook
 
     path = Path(args.workdir) / "export.xlsx"
-    rows = [list(row) for row in load_workbook(path, read_only=True).active.iter_rows(values_only=True)]
+    sheets = [
+        (worksheet.title, [list(row) for row in worksheet.iter_rows(values_only=True)])
+        for worksheet in load_workbook(path, read_only=True).worksheets
+    ]
 
     def write():
         workbook = Workbook(write_only=True)
-        worksheet = workbook.create_sheet("Tracker")
-        for row in rows:
-            worksheet.append(row)
+        for title, rows in sheets:
+            worksheet = workbook.create_sheet(title)
+            for row in rows:
+                worksheet.append(row)
         buffer = io.BytesIO()
         workbook.save(buffer)
         return len(buffer.getvalue())
 
     result = timed_with_memory(write, args.repetitions)
-    return result | {"rows": len(rows), "bytes": result.pop("last_result")}
+    return result | {
+        "rows": len(sheets[0][1]),
+        "sheets": {title: len(rows) for title, rows in sheets},
+        "bytes": result.pop("last_result"),
+    }
 
 
 # --- the committee paper and bare WeasyPrint --------------------------------------------------------
@@ -437,11 +448,46 @@ def bare_weasyprint(args) -> dict:
         "<html><head><style>table{border-collapse:collapse}td,th{border:1px solid #000;padding:2pt;"
         "font:8pt sans-serif;vertical-align:top}</style></head><body><table><thead><tr>"
         "<th>Date</th><th>Title</th><th>No.</th><th>Action proposed</th><th>Action taken</th><th>Status</th>"
-        f"</tr></thead><tbody>{rows}</tbody></table></body></html>"
+        f"</tr></thead><tbody>{rows}</tbody></table>{_bare_measures(featured.meeting, items)}</body></html>"
     )
     _warm_weasyprint()
     result = timed_with_memory(lambda: HTML(string=html).write_pdf(), args.repetitions)
     return result | {"items": len(items), "bytes": len(result.pop("last_result"))}
+
+
+def _bare_measures(meeting, items) -> str:
+    """The paper's two measures appendices (reports.papers.measures) as plain HTML tables: the
+    same measures and figures, so the paper is compared with plain WeasyPrint on everything it
+    prints."""
+    from django.utils.html import escape
+
+    from actionplans.kernel import clock
+    from reports.papers.measures import paper_measures_content
+
+    on = min(meeting.date, clock.today())
+    content = paper_measures_content(
+        meeting, plan_ids={action.plan_id for item in items for action in item.actions}, on=on
+    )
+
+    def table(headings, rows) -> str:
+        head = "".join(f"<th>{escape(heading)}</th>" for heading in headings)
+        body = "".join("<tr>" + "".join(f"<td>{escape(cell)}</td>" for cell in row) + "</tr>" for row in rows)
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+    parts = [
+        table(
+            ["Measure", "Baseline", "Actual", "Target", "RAG", "Direction of travel"],
+            [
+                [item.row.measure.name, item.row.baseline, f"{item.row.actual} {item.row.actual_period}",
+                 item.row.target, item.row.assessment.label, item.travel]
+                for group in content.measures.plans
+                for item in group.measures
+            ],
+        )
+    ]  # fmt: skip
+    for figures in content.monthly.tables:
+        parts.append(table(["Measure", *figures.periods], [[row.measure, *row.cells] for row in figures.rows]))
+    return "".join(parts)
 
 
 # --- the plan import ---------------------------------------------------------------------------------

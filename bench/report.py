@@ -19,6 +19,7 @@ PAGES = [
     ("monitoring", "monitoring list, 300 items (with the decisions form)", "support"),
     ("monitoring-panel", "monitoring list, 300 items", "panel"),
     ("my-actions", "My actions, 200 actions", "officer"),
+    ("measures-plan", "Measures that matter, 100 measures", "admin"),
     ("admin-changelist", "admin changelist of actions", "admin"),
 ]
 PAGE_NAMES = [name for name, _label, _role in PAGES]

@@ -354,7 +354,8 @@ def tables(results: dict) -> str:
             parts.append(
                 f"The plan page and plan dashboard show a plan of {sizes['plan_actions']:,} actions; the "
                 f"monitoring list has {sizes['list_items']:,} items; My actions lists "
-                f"{sizes.get('officer_actions', '–')} open actions.\n"
+                f"{sizes.get('officer_actions', '–')} open actions; the plan's Measures that matter table "
+                f"{sizes.get('plan_measures', '–')} measures.\n"
             )
         for database, run in databases.items():
             if "error" in run:

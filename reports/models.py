@@ -54,6 +54,9 @@ class CommitteePaper(models.Model):
     )
     include_rag_summary = models.BooleanField("RAG summary with chart", default=False)
     include_since_last = models.BooleanField("What changed since the last meeting", default=False)
+    # On unless turned off; printed only when the paper has measures (reports.papers.measures).
+    include_measures = models.BooleanField("Measures that matter", default=True)
+    include_measure_figures = models.BooleanField("Key performance data by month", default=True)
 
     updated_at = models.DateTimeField(default=timezone.now)
     updated_by = models.ForeignKey(Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")

@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("reports.imports.urls")),
     path("", include("reports.exports.urls")),
     path("", include("reports.bulk_update.urls")),
+    path("", include("reports.measure_values.urls")),
     path("", include("reports.minutes.urls")),
     path("", include("reports.papers.urls")),
 ]

@@ -9,11 +9,13 @@ progress updates over the years with statuses and RAGs, and target dates moved w
 bodies with members, meetings with attendance, and decisions on their monitoring lists.
 
 Sizes scale with the number of actions N (`Sizes`): N = 20,000 is a council (3,000
-recommendations, 100,000 progress updates, 400 people, 60 plans), N = 100,000 a county. A few
+recommendations, 100,000 progress updates, 400 people, 60 plans, 500 measures with 36 monthly
+values each), N = 100,000 a county. A few
 things the benchmark looks at keep their size from council scale up, so that a bigger database
 under the same page is what changes: a plan of 1,000 actions, a body whose next meeting has a
-monitoring list of 300 items, and an officer responsible for 200 open actions (`featured()`
-finds them). Below council scale they shrink with N.
+monitoring list of 300 items, an officer responsible for 200 open actions, and the plan's 100
+measures (a page of its "Measures that matter" table) (`featured()` finds them). Below council
+scale they shrink with N.
 
 The same seed and the same `today` give the same rows (`dataset_digest`). Dates are laid out
 around `today` (by default the tracker's today): some actions complete, some overdue, some
@@ -26,7 +28,8 @@ changed them; the history tables stay empty.
 
 In parts: sizes.py (how much of everything), council.py (organisations, people, bodies,
 meetings, sources, recommendations, plans), generator.py (actions, their updates and target date
-moves, decisions, comments, accounts), digest.py, words.py (the vocabulary).
+moves, decisions, comments, accounts), measures.py (measures, their targets and monthly values),
+digest.py, words.py (the vocabulary).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from actionplans.kernel import clock
 from actionplans.plans.models import Action, Plan
 from actionplans.scale.digest import dataset_digest
 from actionplans.scale.generator import ScaleGenerator, SeedReport, analyse, seed_scale
+from actionplans.scale.measures import measure_periods
 from actionplans.scale.sizes import (
     ACCOUNTS,
     ADMIN,
@@ -50,6 +54,7 @@ from actionplans.scale.sizes import (
     FEATURED_MEETING_AFTER_DAYS,
     FEATURED_PLAN,
     LEAD,
+    MEASURE_PERIODS,
     MIN_ACTIONS,
     OFFICER,
     PANEL,
@@ -71,6 +76,7 @@ __all__ = [
     "FEATURED_MEETING_AFTER_DAYS",
     "FEATURED_PLAN",
     "LEAD",
+    "MEASURE_PERIODS",
     "MIN_ACTIONS",
     "OFFICER",
     "PANEL",
@@ -86,6 +92,7 @@ __all__ = [
     "dataset_digest",
     "featured",
     "holds_data",
+    "measure_periods",
     "seed_scale",
 ]
 

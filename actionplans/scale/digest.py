@@ -9,6 +9,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.db import DEFAULT_DB_ALIAS, models
 
+from actionplans.measures.models import Measure, MeasureTarget, MeasureValue
 from actionplans.meetings.models import MonitoringDecision
 from actionplans.plans.models import Action, ActionComment, Plan, ProgressUpdate, TargetDateRevision
 from partners.models import Attendance, Body, Meeting, Membership, Organisation, Person
@@ -35,6 +36,11 @@ def _digest_models() -> list:
         TargetDateRevision,
         ActionComment,
         MonitoringDecision,
+        Measure,
+        Measure.actions.through,
+        Measure.core_data_set_of.through,
+        MeasureTarget,
+        MeasureValue,
         Group,
         User,
         User.groups.through,

@@ -28,6 +28,7 @@ from actionplans.plans.rag import ActionStatus, Rag
 from actionplans.plans.target_dates import parse_target_date
 from actionplans.scale import words
 from actionplans.scale.council import CouncilGenerator, SeedReport, insert, month_end
+from actionplans.scale.measures import MeasuresMixin
 from actionplans.scale.sizes import ACCOUNTS, ADMIN, DECISION_MEETINGS, LEAD, OFFICER, PANEL, SUPPORT
 from partners.access import DEMOCRATIC_SUPPORT_GROUP
 from partners.models import Meeting, Person
@@ -107,8 +108,9 @@ class _ActionSpec:
         return None
 
 
-class ScaleGenerator(CouncilGenerator):
-    """The whole data set, in one transaction: the council (CouncilGenerator), then its actions."""
+class ScaleGenerator(MeasuresMixin, CouncilGenerator):
+    """The whole data set, in one transaction: the council (CouncilGenerator), then its actions,
+    then their plans' measures (MeasuresMixin)."""
 
     def run(self) -> SeedReport:
         with transaction.atomic(using=self.using):
@@ -126,6 +128,7 @@ class ScaleGenerator(CouncilGenerator):
             self._decisions()
             self._comments()
             self._accounts()
+            self._measures()  # last: its random draws leave every row above as it was
         return self.report
 
     # --- actions: first what each will be, then the rows ------------------------------------------

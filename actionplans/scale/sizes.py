@@ -13,6 +13,7 @@ MIN_ACTIONS = 100
 BATCH = 2_000
 HISTORY_YEARS = 6
 DECISION_MEETINGS = 4  # each body records decisions at its last few meetings before today
+MEASURE_PERIODS = 36  # monthly values of every measure, up to the last month end before today
 
 # The accounts, one for each role (see README's demo accounts). Their password is
 # SEED_SCALE_PASSWORD, or this one, meant for generated benchmark data only.
@@ -87,3 +88,19 @@ class Sizes:
     @property
     def officer_actions(self) -> int:
         return max(5, round(200 * self.factor))
+
+    @property
+    def measures(self) -> int:
+        """Outcome indicators (issue 10): 500 at council scale, 36 monthly values each."""
+        return max(5, round(self.actions / 40))
+
+    @property
+    def featured_plan_measures(self) -> int:
+        """The featured plan's share: a page of its "Measures that matter" table (100 rows) from
+        council scale up."""
+        return min(self.measures, max(2, round(100 * self.factor)))
+
+    @property
+    def core_measures(self) -> int:
+        """Of the featured plan's measures, those in the featured body's core data set."""
+        return max(1, round(20 * self.factor))

@@ -203,3 +203,32 @@ CURRENT_ACTIVITY = [
 GROUPS = ["For immediate action", "Within six months", "Within twelve months"]
 
 VENUES = ["Conference Room 3, Civic Centre", "Committee Room 1, Civic Centre", "Council Chamber, Civic Centre"]
+
+# Measures (outcome indicators), in the words of seed 002's "Measures that matter" and its
+# proposed core data set: (name, unit). A plan's measures are drawn from these; a name used
+# twice in one plan gets a number.
+MEASURES = [
+    ("Percentage of CLA visits in timescale", "percentage"),
+    ("Percentage of CIN on a plan visits in timescale", "percentage"),
+    ("Percentage of CPP reviews in timescale", "percentage"),
+    ("Percentage of CLA reviews in timescale", "percentage"),
+    ("Percentage of re-referrals in the month", "percentage"),
+    ("Percentage of contacts that led to NFA", "percentage"),
+    ("Percentage of cases with an up to date supervision", "percentage"),
+    ("Percentage of Audits good or better", "percentage"),
+    ("Percentage of 17-21 Care Leavers who are NEET", "percentage"),
+    ("Percentage of assessments completed within 45 working days", "percentage"),
+    ("Number of referrals in the month", "count"),
+    ("Number of children's contacts in the month", "count"),
+    ("Number of cases open to Early Help", "count"),
+    ("Number of CIN on a plan", "count"),
+    ("Number of SW's with caseloads above target", "count"),
+    ("Number of referrals per 10k", "rate_per_10000"),
+    ("Number of CPP per 10,000", "rate_per_10000"),
+    ("CLA per 10,000", "rate_per_10000"),
+    ("Average days from referral to assessment", "days"),
+    ("Average days from plan for adoption to placement", "days"),
+    ("Average audit grade", "score"),
+    ("Average feedback score from families", "score"),
+]  # fmt: skip
+MEASURE_SOURCES = ["Paris", "Care Director", "Data Team returns", "Monthly audit programme", "HR system"]

@@ -8,7 +8,7 @@ filters select (all pages of them) in the page's order."""
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -62,6 +62,9 @@ class Sheet:
     filename: str  # without the extension, e.g. "tracker-2021-11-04"
     sheet_name: str = "Sheet1"
     protect: bool = False  # lock every cell but the editable columns'
+    # Further worksheets of an .xlsx download, after this one (CSV holds one table and leaves them
+    # out): each a function given the write-only workbook once this sheet's rows are written.
+    more_worksheets: tuple[Callable, ...] = ()
 
     def values(self) -> Iterator[list]:
         """Each row as the list of its columns' displayed values."""
@@ -136,7 +139,10 @@ TRACKER_COLUMNS = [
 
 def tracker_sheet(viewer: Viewer, params: QueryDict, *, plan: Plan | None = None) -> Sheet:
     """The tracker download. Queries: those of the filters (see the tracker view), then 2 as the
-    rows are written (tracker_rows), however many rows. Raises FiltersInvalid."""
+    rows are written (tracker_rows), however many rows; in an .xlsx, those of the measures'
+    worksheets (reports.exports.measures_sheet). Raises FiltersInvalid."""
+    from reports.exports.measures_sheet import measures_worksheets  # it imports xlsx.py, which imports this
+
     selection = tracker_selection(viewer, params, plan=plan)
     on = clock.today()
     return Sheet(
@@ -145,6 +151,7 @@ def tracker_sheet(viewer: Viewer, params: QueryDict, *, plan: Plan | None = None
         rows=tracker_rows(selection.actions),
         filename=selection.filename("tracker", on=on),
         sheet_name="Tracker",
+        more_worksheets=(measures_worksheets(viewer, params, plan=plan),),
     )
 
 

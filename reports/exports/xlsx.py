@@ -240,6 +240,8 @@ def write_xlsx(sheet: Sheet) -> bytes:
             worksheet.data_validations.append(_choice_list(column, f"{letter}{first_data}:{letter}{data_rows}"))
     if sheet.protect:
         _protect(worksheet)
+    for write_worksheet in sheet.more_worksheets:
+        write_worksheet(workbook)
 
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -25,6 +25,7 @@ from actionplans.plans.timeline import load_histories
 from partners.models import BodyKind, Meeting, Person
 from reports.charts import RAG_SERIES, Bar, count_words, stacked_bar_chart, summarise
 from reports.models import CommitteePaper
+from reports.papers.measures import MeasuresAppendix, MonthlyAppendix, paper_measures_content
 from reports.papers.people import member_ids, name_and_title_in_paper, name_in_paper
 
 
@@ -212,6 +213,8 @@ class PaperContent:
     appendices: list[Appendix]
     rag: RagAppendix | None = None
     since: SinceAppendix | None = None
+    measures: MeasuresAppendix | None = None
+    monthly: MonthlyAppendix | None = None
     draft: bool = False
     other_documents: list[str] = field(default_factory=list)
 
@@ -243,10 +246,21 @@ class PaperContent:
     def since_entry(self) -> Appendix | None:
         return self._entry("appendix-since")
 
+    @property
+    def measures_entry(self) -> Appendix | None:
+        return self._entry("appendix-measures")
+
+    @property
+    def monthly_entry(self) -> Appendix | None:
+        return self._entry("appendix-monthly")
+
 
 def paper_content(paper: CommitteePaper, *, draft: bool = False) -> PaperContent:
     """Everything the paper prints. Queries: the monitoring list's 7; with the RAG summary, 4
-    more; with what changed since the last meeting, since_last_meeting's and 1 more."""
+    more; with what changed since the last meeting, since_last_meeting's and 1 more; with
+    "Measures that matter", 1 more, and with the monthly figures 1 more again (see
+    reports.papers.measures for which measures a paper holds). Each measures appendix is listed
+    only when it has something in it."""
     meeting = paper.meeting
     day = date_format(meeting.date)
     is_scrutiny = meeting.body.kind == BodyKind.SCRUTINY_PANEL
@@ -275,7 +289,26 @@ def paper_content(paper: CommitteePaper, *, draft: bool = False) -> PaperContent
         appendices.append(
             Appendix(len(appendices) + 1, f"What changed {content.since.report.since_label}", "appendix-since")
         )
+    if paper.include_measures or paper.include_measure_figures:
+        _add_measures(content, paper)
     return content
+
+
+def _add_measures(content: PaperContent, paper: CommitteePaper) -> None:
+    meeting, appendices = content.meeting, content.appendices
+    on = min(meeting.date, clock.today())
+    plan_ids = {action.plan_id for item in content.listing.items for action in item.actions}
+    found = paper_measures_content(meeting, plan_ids=plan_ids, on=on, monthly=paper.include_measure_figures)
+    if paper.include_measures and found.measures.count:
+        content.measures = found.measures
+        appendices.append(
+            Appendix(len(appendices) + 1, f"Measures that matter as at {date_format(on)}", "appendix-measures")
+        )
+    if found.monthly is not None and found.monthly.tables:
+        content.monthly = found.monthly
+        appendices.append(
+            Appendix(len(appendices) + 1, f"Key performance data, {found.monthly.span}", "appendix-monthly")
+        )
 
 
 # --- The plan report ------------------------------------------------------------------------

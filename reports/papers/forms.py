@@ -16,10 +16,24 @@ from reports.papers.services import PAPER_TEXT_FIELDS
 
 APPENDIX_RAG = "rag"
 APPENDIX_SINCE = "since"
+APPENDIX_MEASURES = "measures"
+APPENDIX_MEASURE_FIGURES = "measure_figures"
 APPENDIX_CHOICES = [
     (APPENDIX_RAG, "RAG summary: the RAG of the actions before the body, with a chart and a table"),
     (APPENDIX_SINCE, "What changed since the last meeting: updates, RAG moves, overdue actions, target dates"),
+    (
+        APPENDIX_MEASURES,
+        "Measures that matter: each measure's baseline, latest figure, target, RAG and direction of travel",
+    ),
+    (APPENDIX_MEASURE_FIGURES, "Key performance data: each measure's figures month by month, over the year"),
 ]
+# Which field of the paper says whether each optional appendix is in it.
+APPENDIX_FIELDS = {
+    APPENDIX_RAG: "include_rag_summary",
+    APPENDIX_SINCE: "include_since_last",
+    APPENDIX_MEASURES: "include_measures",
+    APPENDIX_MEASURE_FIGURES: "include_measure_figures",
+}
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
@@ -100,7 +114,10 @@ class CommitteePaperForm(OpenedVersionMixin, forms.ModelForm):
         choices=APPENDIX_CHOICES,
         required=False,
         widget=forms.CheckboxSelectMultiple,
-        help_text="Appendix 1, the monitoring list, is always included.",
+        help_text=(
+            "Appendix 1, the monitoring list, is always included. The measures appendices hold the measures of "
+            "the plans before the body and of its core data set, and are left out when there are none."
+        ),
         error_messages={"invalid_choice": "Choose appendices from the list"},
     )
 
@@ -136,14 +153,10 @@ class CommitteePaperForm(OpenedVersionMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         paper = self.instance
         self.fields["opened_version"].initial = paper.version if paper.pk else 0
-        self.fields["appendices"].initial = [
-            key
-            for key, included in ((APPENDIX_RAG, paper.include_rag_summary), (APPENDIX_SINCE, paper.include_since_last))
-            if included
-        ]
+        self.fields["appendices"].initial = [key for key, name in APPENDIX_FIELDS.items() if getattr(paper, name)]
 
     def _post_clean(self):
         super()._post_clean()
         appendices = self.cleaned_data.get("appendices") or []
-        self.instance.include_rag_summary = APPENDIX_RAG in appendices
-        self.instance.include_since_last = APPENDIX_SINCE in appendices
+        for key, name in APPENDIX_FIELDS.items():
+            setattr(self.instance, name, key in appendices)

@@ -36,7 +36,13 @@ PAPER_TEXT_FIELDS = [
     "supporting_documentation",
 ]
 # What the edit form writes, besides who saved it and when.
-PAPER_FIELDS = [*PAPER_TEXT_FIELDS, "include_rag_summary", "include_since_last"]
+PAPER_FIELDS = [
+    *PAPER_TEXT_FIELDS,
+    "include_rag_summary",
+    "include_since_last",
+    "include_measures",
+    "include_measure_figures",
+]
 
 
 def paper_save(*, paper: CommitteePaper, expected_version: int, by: Person | None) -> CommitteePaper:

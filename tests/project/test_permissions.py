@@ -131,6 +131,11 @@ MATRIX = {
     "bulk_update": SIGNED_IN_FORM,
     "bulk_update_preview": READ_ALL,
     "bulk_update_confirm": [(LOGIN, LOGIN)] + [(405, OK)] * 7,
+    # Measures' values by spreadsheet: open to everyone signed in; the rows say whose values they may enter.
+    "measure_values_template": READ_ALL,
+    "measure_values_upload": SIGNED_IN_FORM,
+    "measure_values_upload_preview": READ_ALL,
+    "measure_values_upload_confirm": [(LOGIN, LOGIN)] + [(405, OK)] * 7,
     "plan_import": MANAGE,
     "plan_import_into": PLAN_EDIT,
     "plan_import_columns": [
@@ -307,6 +312,7 @@ def world(world, db):
         "plan_tracker_export": [plan.pk],
         "plan_tracker_export_csv": [plan.pk],
         "plan_tracker_update_sheet": [plan.pk],
+        "measure_values_template": ["xlsx"],
         "plan_import_into": [plan.pk],
         "update_round_start": [next_meeting.pk],
         "update_round_owners": [next_meeting.pk],

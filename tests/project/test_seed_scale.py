@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from actionplans import scale
+from actionplans.measures.models import Measure, MeasureTarget, MeasureValue
 from actionplans.meetings.lists import monitoring_list
 from actionplans.meetings.models import MonitoringDecision
 from actionplans.meetings.signoff import decision_error
@@ -56,6 +57,14 @@ def test_council_and_county_sizes_are_those_of_the_issue():
         assert (sizes.featured_plan_actions, sizes.list_items, sizes.officer_actions) == (1_000, 300, 200)
     small = scale.Sizes(2_000)
     assert (small.featured_plan_actions, small.list_items, small.officer_actions) == (100, 30, 20)
+    # Issue 10: 500 measures with 36 monthly values each at council scale, a page of them in the featured plan.
+    assert (council.measures, scale.MEASURE_PERIODS, council.featured_plan_measures) == (500, 36, 100)
+    assert (county.measures, county.featured_plan_measures, small.measures, small.featured_plan_measures) == (
+        2_500,
+        100,
+        50,
+        10,
+    )
 
 
 @pytest.mark.django_db(transaction=True)  # --flush truncates, which PostgreSQL refuses mid-transaction
@@ -84,6 +93,9 @@ def test_the_counts_are_in_proportion(seeded):
     assert TargetDateRevision.objects.exists()
     assert Membership.objects.exists() and Attendance.objects.exists()
     assert MonitoringDecision.objects.exists() and ActionComment.objects.exists()
+    assert Measure.objects.count() == sizes.measures
+    assert MeasureValue.objects.count() == sizes.measures * scale.MEASURE_PERIODS
+    assert MeasureTarget.objects.exists()
     assert "Featured:" in seeded and "Accounts (password:" in seeded
 
 
@@ -139,9 +151,30 @@ def test_the_rows_pass_their_models_validation(seeded):
         TargetDateRevision,
         ActionComment,
         MonitoringDecision,
+        Measure,
+        MeasureTarget,
+        MeasureValue,
     ):
         for obj in model.objects.order_by("pk")[:30]:
             obj.full_clean()
+
+
+def test_every_measure_has_36_monthly_values_up_to_the_last_month_end(seeded):
+    sizes = scale.Sizes(N)
+    periods = scale.measure_periods(TODAY)
+    assert len(periods) == scale.MEASURE_PERIODS and periods[-1] == datetime.date(2025, 5, 31)
+    assert periods[0] == datetime.date(2022, 6, 30)
+    for measure in Measure.objects.prefetch_related("values"):
+        assert [value.period_end for value in measure.values.all()] == periods
+        assert all(value.unit == measure.unit for value in measure.values.all())
+        assert measure.baseline_date < periods[0] and measure.baseline_value is not None
+    featured = scale.featured(on=TODAY)
+    assert featured.plan.measures.count() == sizes.featured_plan_measures
+    assert featured.body.core_measures.count() == sizes.core_measures
+    assert featured.officer.owned_measures.exists()
+    # The papers' units and rules are all there: counts behind percentages, bands, no target.
+    assert set(Measure.objects.values_list("unit", flat=True)) >= {"percentage", "count"}
+    assert MeasureValue.objects.filter(unit="percentage", denominator__isnull=False).exists()
 
 
 def test_updates_keep_the_update_rules_and_revisions_follow_on_from_each_other(seeded):

@@ -452,7 +452,7 @@ def test_a_download_costs_the_same_queries_for_5_and_50_actions(support_client, 
     small = download_queries(client, name, query)
     make_actions(45, plan=plan, source=source)
     assert download_queries(client, name, query) == small
-    assert small == 6
+    assert small == (7 if name == "tracker_export" else 6)  # an .xlsx looks for measures too (measures_sheet.py)
 
 
 def test_the_rows_of_a_sheet_are_read_in_two_queries(support_client, as_at, monkeypatch, django_assert_num_queries):

@@ -772,6 +772,39 @@ def test_the_demo_paper_for_4_november_2021_holds_the_12_rows_of_seed_002(demo_p
     assert in_order(text, HEADINGS)
 
 
+def test_the_demo_paper_carries_measures_that_matter_and_seed_002s_jigsaw_tables_cell_by_cell(demo_paper):
+    """Issue 10's "done when": the 4 November 2021 paper carries a "Measures that matter"
+    appendix; and item 6's three Jigsaw tables come back out as a monthly appendix, every one of
+    their 63 figures in its row, in the order of its columns, as seed 002 prints them."""
+    from reports.papers.measures import figure_cell
+    from tests.project.test_demo_data import jigsaw_cells_from_the_paper
+
+    text = pdf_text(demo_paper)
+    assert in_order(
+        text,
+        [
+            "Appendices",
+            "1. Monitoring Scrutiny Recommendations – 4 November 2021",
+            "2. Measures that matter as at 4 November 2021",
+            "3. Key performance data, April – October 2021",
+        ],
+    )
+    measures = text[text.index("APPENDIX 2: MEASURES THAT MATTER AS AT 4 NOVEMBER 2021") : text.index("APPENDIX 3:")]
+    assert in_order(
+        measures, ["Jigsaw visits: In", "237 (90%)", "19 October 2021", "Improving, from 84% in September 2021"]
+    )
+    assert "Core data set" in measures  # Appendix 2's proposed core data set of the panel
+    monthly = text[text.index("APPENDIX 3: KEY PERFORMANCE DATA, APRIL – OCTOBER 2021") :]
+    rows: dict[str, dict] = {}
+    cells = jigsaw_cells_from_the_paper()
+    assert len(cells) == 63
+    for name, day, count, figure in cells:  # the children open to Jigsaw: printed under each table, one row here
+        rows.setdefault(name, {})[day] = figure_cell("percentage" if count is not None else "count", figure, count)
+    for name, by_day in rows.items():
+        assert in_order(monthly, [name, *[by_day[day] for day in sorted(by_day)]]), name
+    assert in_order(monthly, ["Jigsaw visits: In", "196 (87%)", "202 (83%)", "217 (86%)"])
+
+
 def test_the_next_meetings_paper_shows_the_panels_earlier_decisions_and_when_a_rejection_was_reported(world):
     """Seed 002 item 9: items not accepted as complete come back to the next meeting, and rejected
     recommendations leave the list only after being reported; the paper says what was decided when."""
