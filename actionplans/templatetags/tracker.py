@@ -1,25 +1,27 @@
 """Template tags shared by every page: RAG tags, GOV.UK form widgets and the change history."""
 
 from django import forms, template
+from django.utils.safestring import SafeString
 
 from actionplans.plans import history
-from actionplans.plans.rag import Assessment, Rag, rag_css_class, rag_label
+from actionplans.plans.rag import Assessment, Rag, rag_tag_html
 
 register = template.Library()
 
 
-@register.inclusion_tag("includes/rag_tag.html")
-def rag_tag(rag: Assessment | Rag | str | None):
-    """A RAG as a coloured tag with its words: an action's Assessment, or an effective_rag value."""
-    if isinstance(rag, Assessment):
-        return {"label": rag.label, "css_class": rag.css_class}
-    return {"label": rag_label(rag), "css_class": rag_css_class(rag)}
+@register.simple_tag
+def rag_tag(rag: Assessment | Rag | str | None) -> SafeString:
+    """A RAG as a coloured tag with its words, never colour alone: an action's Assessment, or an
+    effective_rag value. Made in Python, not from a template of its own: a table shows one in
+    every row."""
+    return rag_tag_html(rag.rag if isinstance(rag, Assessment) else rag)
 
 
 # GOV.UK Frontend class of each kind of widget, keyed by Django's BoundField.widget_type.
 _WIDGET_CLASSES = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",
+    "longselect": "govuk-select",  # actionplans.kernel.forms.LongSelect
     "selectmultiple": "govuk-select",
     "clearablefile": "govuk-file-upload",
     "file": "govuk-file-upload",
