@@ -12,6 +12,7 @@ from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 
+from actionplans.kernel.forms import LongSelect
 from actionplans.plans.access import readable_plans
 from actionplans.plans.models import Action, Plan
 from actionplans.plans.rag import NOT_REPORTED_LABEL, ActionStatus, Rag
@@ -27,6 +28,34 @@ NOT_REPORTED = "none"
 RAG_CHOICES = [(rag.value, rag.label) for rag in Rag] + [(NOT_REPORTED, NOT_REPORTED_LABEL)]
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [(YES, "Yes"), (NO, "No")]
+
+
+class FetchedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """A filter's choices read in one plain query: Django reads a model choice field's choices
+    through QuerySet.iterator(), which on PostgreSQL is a server-side cursor (declare, fetch,
+    close) for a list of tens of rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class FetchedChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = FetchedChoiceIterator
+
+
+class ListFilter(django_filters.ModelChoiceFilter):
+    """A choice of every plan, source, body or partner the viewer can see: a long list, read in
+    one query (FetchedChoiceIterator) and written by LongSelect."""
+
+    field_class = FetchedChoiceField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=LongSelect, **kwargs)
 
 
 def _date_filter(lookup_expr: str, label: str, name: str) -> django_filters.DateFilter:
@@ -60,11 +89,11 @@ class TrackerFilterSet(django_filters.FilterSet):
         max_length=200,
         help_text="Words in an action, its success criteria or milestones, or its recommendation",
     )
-    plan = django_filters.ModelChoiceFilter(label="Plan", queryset=Plan.objects.none(), empty_label="All plans")
-    source = django_filters.ModelChoiceFilter(
+    plan = ListFilter(label="Plan", queryset=Plan.objects.none(), empty_label="All plans")
+    source = ListFilter(
         label="Source", field_name="recommendation__source", queryset=Source.objects.none(), empty_label="All sources"
     )
-    body = django_filters.ModelChoiceFilter(
+    body = ListFilter(
         label="Body that owns the plan",
         field_name="plan__owning_body",
         queryset=Body.objects.none(),
@@ -92,7 +121,7 @@ class TrackerFilterSet(django_filters.FilterSet):
     lead_id = django_filters.ModelChoiceFilter(
         field_name="lead", queryset=Person.objects.all(), widget=forms.HiddenInput, label="Lead officer"
     )
-    partner = django_filters.ModelChoiceFilter(
+    partner = ListFilter(
         label="Partner organisation",
         field_name="partners",
         queryset=Organisation.objects.none(),
