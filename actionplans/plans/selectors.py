@@ -217,7 +217,8 @@ class MyActionsPage:
 
 def my_actions_page(*, person) -> MyActionsPage:
     """The person's open actions, most urgent first: overdue, due soon (rag.is_due_soon), needing
-    an update, then the rest. Queries: 1 actions with RAG, plan and lead."""
+    an update, then the rest, each with its link (`url`). Queries: 1 actions with RAG, plan and
+    lead."""
     on = clock.today()
     actions = list(
         Action.objects.responsible(person)
@@ -227,6 +228,9 @@ def my_actions_page(*, person) -> MyActionsPage:
         .select_related("plan", "lead", "recommendation")
         .order_by("urgency", "target_date", "plan__title", "position")
     )
+    action_url = pk_url("action_detail")
+    for action in actions:
+        action.url = action_url(action.pk)  # one reverse() for the page, not two a row
     return MyActionsPage(
         person=person,
         actions=actions,
