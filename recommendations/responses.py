@@ -67,7 +67,7 @@ def late_or_missing(recommendations: QuerySet, *, on: datetime.date) -> QuerySet
         recommendations.filter(response_due_date__isnull=False)
         .filter((missing & Q(response_due_date__lt=on)) | Q(response_date__gt=F("response_due_date")))
         .annotate(response_missing=Case(When(missing, then=Value(True)), default=Value(False)))
-        .select_related("source", "responding_body")
+        .select_related("source")
         .order_by(F("response_missing").desc(), lateness.desc(), "response_due_date", "source__title", "position")
     )
 
