@@ -258,14 +258,19 @@ def _write(element: ET.Element, write) -> None:
         write(_escape_text(element.tail))
 
 
+# ElementTree's escaping (xml.etree.ElementTree._escape_cdata and _escape_attrib), each in one pass.
+_TEXT_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;"})
+_ATTRIBUTE_ESCAPES = str.maketrans(
+    {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\r": "&#13;", "\n": "&#10;", "\t": "&#09;"}
+)
+
+
 def _escape_text(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.translate(_TEXT_ESCAPES)
 
 
 def _escape_attribute(value: str) -> str:
-    return (
-        _escape_text(value).replace('"', "&quot;").replace("\r", "&#13;").replace("\n", "&#10;").replace("\t", "&#09;")
-    )
+    return value.translate(_ATTRIBUTE_ESCAPES)
 
 
 # --- Horizontal stacked bars --------------------------------------------------------------

@@ -226,6 +226,12 @@ def rag_annotations(*, on: datetime.date | None = None, cycle_days: int | None =
     }
 
 
+# Not complete, as a condition on an action's kept newest status (NULL, never reported, is
+# open): so written in count_conditions() and in the partial indexes of open actions
+# (Action.Meta.indexes), which a database uses only for a query that says the same.
+OPEN_ACTION = ~Q(latest_status=ActionStatus.COMPLETE)
+
+
 def count_conditions(*, on: datetime.date | None = None, cycle_days: int | None = None) -> dict[str, Q]:
     """The same rules as one condition per figure a count shows, on the action's own columns:
     keyed by RAG value ("" for not yet reported), "overdue" and "update_due".
@@ -239,7 +245,7 @@ def count_conditions(*, on: datetime.date | None = None, cycle_days: int | None 
     handled as the annotations handle it. A test proves the two agree for every combination."""
     on = on or clock.today()
     cycle_days = reporting_cycle_days() if cycle_days is None else cycle_days
-    open_action = ~Q(latest_status=ActionStatus.COMPLETE)
+    open_action = OPEN_ACTION
     overdue = open_action & Q(target_date__lt=on)
     not_overdue = ~Q(target_date__lt=on)  # for a reported RAG other than Blue: open, so just the date
     stale_before = _start_of_day(on - datetime.timedelta(days=cycle_days))

@@ -21,6 +21,7 @@ import calendar
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import QuerySet
 from django.utils.formats import date_format
@@ -54,9 +55,10 @@ class Period:
     def is_partial(self) -> bool:
         return self.end < self.calendar_end
 
-    @property
+    @cached_property
     def heading(self) -> str:
-        """ "End of Q3 2021 (30 September 2021)", or "Q4 2021 so far (4 November 2021)"."""
+        """ "End of Q3 2021 (30 September 2021)", or "Q4 2021 so far (4 November 2021)". Worked
+        out once: a chart, its description and its table each show it."""
         day = date_format(self.end)
         return f"{self.label} so far ({day})" if self.is_partial else f"End of {self.label} ({day})"
 

@@ -219,6 +219,9 @@ class TestAnnotationAgreesWithPythonRule:
             expected = set(chosen[key].values_list("pk", flat=True))
             assert set(Action.objects.filter(condition).values_list("pk", flat=True)) == expected, key
             assert expected, f"no action to tell {key!r} apart"
+            # Negated (the tracker's "overdue: no"), every other action, whatever is NULL.
+            others = set(Action.objects.exclude(pk__in=expected).values_list("pk", flat=True))
+            assert set(Action.objects.filter(~condition).values_list("pk", flat=True)) == others, key
         # And counted together, grouped, in one query: what rag_counts_by() does.
         [(_, counts)] = Action.objects.rag_counts_by(on=ON)
         assert counts == {key: len(set(chosen[key].values_list("pk", flat=True))) for key in conditions}
