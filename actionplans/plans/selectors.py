@@ -86,7 +86,7 @@ def plan_rows_for_home(*, plans=None) -> list[PlanRow]:
     """Queries: 1 plans with body and lead, 1 RAG counts of those plans' actions.
     `plans` is the queryset of plans the viewer may read (all by default)."""
     plans = list((plans if plans is not None else Plan.objects.all()).for_index())
-    counts = Action.objects.filter(plan__in=[plan.pk for plan in plans]).with_rag().rag_counts_by_plan()
+    counts = Action.objects.filter(plan__in=[plan.pk for plan in plans]).rag_counts_by_plan()
     return [PlanRow(plan=plan, summary=RagSummary.from_counts(counts.get(plan.pk))) for plan in plans]
 
 

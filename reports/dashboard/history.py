@@ -182,7 +182,7 @@ def rag_history(
     *, plans: QuerySet | Iterable[int], on: datetime.date | None = None, current: RagSummary | None = None
 ) -> RagHistory:
     """RAG over time by quarter and by month for the actions of the plans (a queryset, or their
-    ids). `current` is those actions' counts now (ActionQuerySet.with_rag), for the period so far."""
+    ids). `current` is those actions' counts now (ActionQuerySet.rag_counts_by), for the period so far."""
     on = on or clock.today()
     quarters, months = quarter_periods(on=on), month_periods(on=on)
     ended = period_ends_shown(on=on)
@@ -192,7 +192,7 @@ def rag_history(
     }
     if current is None:
         plan_ids = plans.order_by().values("pk") if isinstance(plans, QuerySet) else list(plans)
-        by_plan = Action.objects.filter(plan__in=plan_ids).with_rag(on=on).rag_counts_by_plan()
+        by_plan = Action.objects.filter(plan__in=plan_ids).rag_counts_by_plan(on=on)
         current = added_up(RagSummary.from_counts(counts) for counts in by_plan.values())
 
     def figures(periods: Sequence[Period]) -> list[PeriodFigures]:
