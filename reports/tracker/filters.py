@@ -146,18 +146,20 @@ class TrackerFilterSet(django_filters.FilterSet):
         form = TrackerFilterForm
 
     def __init__(self, data=None, queryset=None, *, viewer: Viewer, scope: QuerySet, plan: Plan | None = None):
-        """`scope`: the actions the table draws from (tracker_scope), to limit the choices."""
+        """`scope`: the actions the table draws from (tracker_scope), to limit the choices. Each
+        choice reads only what it is called by (its title or name): hundreds are listed."""
         super().__init__(data, queryset)
         if plan is not None:
             del self.filters["plan"], self.filters["body"]
         else:
             plans = readable_plans(viewer)
-            self.filters["plan"].queryset = plans.order_by("title")
-            self.filters["body"].queryset = Body.objects.filter(pk__in=plans.values("owning_body")).order_by("name")
-        self.filters["source"].queryset = Source.objects.filter(pk__in=scope.values("recommendation__source")).order_by(
-            "title"
-        )
-        self.filters["partner"].queryset = Organisation.objects.filter(pk__in=scope.values("partners")).order_by("name")
+            self.filters["plan"].queryset = plans.order_by("title").only("title")
+            bodies = Body.objects.filter(pk__in=plans.values("owning_body"))
+            self.filters["body"].queryset = bodies.order_by("name").only("name")
+        sources = Source.objects.filter(pk__in=scope.values("recommendation__source"))
+        self.filters["source"].queryset = sources.order_by("title").only("title")
+        partners = Organisation.objects.filter(pk__in=scope.values("partners"))
+        self.filters["partner"].queryset = partners.order_by("name").only("name")
 
     def filter_text(self, queryset, name, value):
         return search_actions(queryset, value)

@@ -1,7 +1,10 @@
-"""The tracker table: one row an action, each cell rendered from the with_rag() annotations."""
+"""The tracker table: one row an action. Its RAG and flags are Action.assessment(): the with_rag()
+annotations the table was filtered and sorted by where the row has them, else the same rules
+(actionplans.plans.rag, which a test proves agree) on the action's kept fields."""
 
 from __future__ import annotations
 
+import datetime
 import inspect
 from collections.abc import Callable
 from functools import cached_property
@@ -15,8 +18,9 @@ from django.utils.formats import date_format
 from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
+from actionplans.kernel import clock
 from actionplans.kernel.urls import pk_url
-from actionplans.plans.rag import rag_tag_html
+from actionplans.plans.rag import Assessment, rag_tag_html
 
 DESCRIPTION_WORDS = 20
 # Each sortable column in words, for the table's caption.
@@ -50,6 +54,17 @@ class TrackerTable(tables.Table):
         order_by_field = "sort"
         page_field = "page"
         empty_text = "No actions match these filters."
+
+    @cached_property
+    def _on(self) -> datetime.date:
+        return clock.today()
+
+    def _assessment(self, record) -> Assessment:
+        """The record's Action.assessment() as at the table's day, worked out once a row."""
+        assessment = getattr(record, "_tracker_assessment", None)
+        if assessment is None:
+            assessment = record._tracker_assessment = record.assessment(on=self._on)
+        return assessment
 
     @cached_property
     def _urls(self) -> dict[str, Callable[[int], str]]:
@@ -169,8 +184,8 @@ class TrackerTable(tables.Table):
     def render_status(self, record):
         return record.current_status_label
 
-    def render_rag(self, value):
-        return rag_tag_html(value)
+    def render_rag(self, record):
+        return rag_tag_html(self._assessment(record).rag)
 
     def render_last_update(self, value):
         if not value:
@@ -180,12 +195,13 @@ class TrackerTable(tables.Table):
         )
 
     def render_flags(self, record):
+        assessment = self._assessment(record)
         flags = [
             label
             for label, flagged in (
-                ("Overdue", record.is_overdue),
-                ("Update due", record.is_update_due),
-                ("Not yet reported", record.is_not_yet_reported),
+                ("Overdue", assessment.is_overdue),
+                ("Update due", assessment.is_update_due),
+                ("Not yet reported", assessment.is_not_yet_reported),
             )
             if flagged
         ]

@@ -9,7 +9,6 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 from django_tables2 import RequestConfig
 
-from actionplans.kernel import clock
 from actionplans.plans.access import get_plan_for_user
 from actionplans.plans.models import Plan
 from partners.access import Viewer, viewer_for
@@ -59,7 +58,7 @@ def _tracker_page(request, viewer: Viewer, *, plan: Plan | None):
     # then the actions of those (selectors.page_ids) are the page's objects.
     paginator = table.paginator = Paginator(page_ids(table.data.data), PER_PAGE)
     table.page = paginator.get_page(request.GET.get("page"))
-    table.page.object_list = rows_of(list(table.page.object_list), on=clock.today())
+    table.page.object_list = rows_of(list(table.page.object_list))
     context |= {
         "table": table,
         "page_range": list(paginator.get_elided_page_range(table.page.number, on_each_side=1, on_ends=1)),
