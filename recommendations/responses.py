@@ -13,7 +13,8 @@ import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, DateField, DurationField, ExpressionWrapper, F, Q, QuerySet, Value, When
+from django.db.models.functions import Coalesce
 
 from recommendations.models import Recommendation, ResponseDecision
 
@@ -51,27 +52,36 @@ class ResponseLateness:
         return f"Responded {self.days_late} day{'s' if self.days_late != 1 else ''} late"
 
 
-def late_or_missing_responses(recommendations: QuerySet, *, on: datetime.date) -> list[ResponseLateness]:
+def late_or_missing(recommendations: QuerySet, *, on: datetime.date) -> QuerySet:
     """Of `recommendations`, those whose response is overdue (still pending after the due
-    date) or came late, worst first. One query."""
-    rows = (
-        recommendations.filter(response_due_date__isnull=False)
-        .filter(
-            Q(response_decision=ResponseDecision.PENDING, response_due_date__lt=on)
-            | Q(response_date__isnull=False, response_date__gt=F("response_due_date"))
-        )
-        .select_related("source", "responding_body")
-        .order_by("response_due_date", "source__title", "position")
+    date) or came late, worst first: the missing ones, then by days late, most first (then by
+    due date, source and position). Ordered by the database, so a page can take the worst few.
+    Each is annotated `response_missing`."""
+    missing = Q(response_decision=ResponseDecision.PENDING)
+    # Days late, as a duration: to the day `on` while missing (a pending response has no date).
+    lateness = ExpressionWrapper(
+        Coalesce(F("response_date"), Value(on, output_field=DateField())) - F("response_due_date"),
+        output_field=DurationField(),
     )
-    result = []
-    for recommendation in rows:
-        missing = recommendation.response_decision == ResponseDecision.PENDING
-        end = on if missing else recommendation.response_date
-        result.append(
-            ResponseLateness(
-                recommendation=recommendation,
-                is_missing=missing,
-                days_late=(end - recommendation.response_due_date).days,
-            )
-        )
-    return sorted(result, key=lambda item: (not item.is_missing, -item.days_late))
+    return (
+        recommendations.filter(response_due_date__isnull=False)
+        .filter((missing & Q(response_due_date__lt=on)) | Q(response_date__gt=F("response_due_date")))
+        .annotate(response_missing=Case(When(missing, then=Value(True)), default=Value(False)))
+        .select_related("source")
+        .order_by(F("response_missing").desc(), lateness.desc(), "response_due_date", "source__title", "position")
+    )
+
+
+def lateness_of(recommendation: Recommendation, *, on: datetime.date) -> ResponseLateness:
+    missing = recommendation.response_decision == ResponseDecision.PENDING
+    end = on if missing else recommendation.response_date
+    return ResponseLateness(
+        recommendation=recommendation,
+        is_missing=missing,
+        days_late=(end - recommendation.response_due_date).days,
+    )
+
+
+def late_or_missing_responses(recommendations: QuerySet, *, on: datetime.date) -> list[ResponseLateness]:
+    """Every one of late_or_missing(), worst first. One query."""
+    return [lateness_of(recommendation, on=on) for recommendation in late_or_missing(recommendations, on=on)]

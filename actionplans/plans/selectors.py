@@ -87,7 +87,7 @@ def plan_rows_for_home(*, plans=None) -> list[PlanRow]:
     """Queries: 1 plans with body and lead, 1 RAG counts of those plans' actions.
     `plans` is the queryset of plans the viewer may read (all by default)."""
     plans = list((plans if plans is not None else Plan.objects.all()).for_index())
-    counts = Action.objects.filter(plan__in=[plan.pk for plan in plans]).with_rag().rag_counts_by_plan()
+    counts = Action.objects.filter(plan__in=[plan.pk for plan in plans]).rag_counts_by_plan()
     return [PlanRow(plan=plan, summary=RagSummary.from_counts(counts.get(plan.pk))) for plan in plans]
 
 
@@ -359,7 +359,8 @@ class MyActionsPage:
 
 def my_actions_page(*, person) -> MyActionsPage:
     """The person's open actions, most urgent first: overdue, due soon (rag.is_due_soon), needing
-    an update, then the rest. Queries: 1 actions with RAG, plan and lead."""
+    an update, then the rest, each with its link (`url`). Queries: 1 actions with RAG, plan and
+    lead."""
     on = clock.today()
     actions = list(
         Action.objects.responsible(person)
@@ -369,6 +370,9 @@ def my_actions_page(*, person) -> MyActionsPage:
         .select_related("plan", "lead", "recommendation")
         .order_by("urgency", "target_date", "plan__title", "position")
     )
+    action_url = pk_url("action_detail")
+    for action in actions:
+        action.url = action_url(action.pk)  # one reverse() for the page, not two a row
     return MyActionsPage(
         person=person,
         actions=actions,

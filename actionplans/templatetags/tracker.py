@@ -5,25 +5,21 @@ import html
 
 from django import forms, template
 from django.template.defaultfilters import date, linebreaksbr
-from django.utils.safestring import SafeData, mark_safe
+from django.utils.safestring import SafeData, SafeString, mark_safe
 from django.utils.text import Truncator
 
 from actionplans.plans import history
-from actionplans.plans.rag import Assessment, Rag, rag_css_class, rag_label
+from actionplans.plans.rag import Assessment, Rag, rag_tag_html
 
 register = template.Library()
 
 
 @register.simple_tag
-def rag_tag(rag: Assessment | Rag | str | None):
-    """A RAG as a coloured tag with its words, never colour alone: an action's Assessment, or
-    an effective_rag value. A simple tag, not an inclusion tag (a template of its own): long
-    tables show one on every row."""
-    if isinstance(rag, Assessment):
-        label, css_class = rag.label, rag.css_class
-    else:
-        label, css_class = rag_label(rag), rag_css_class(rag)
-    return mark_safe(f'<strong class="govuk-tag rag {_escape(css_class)}">{_escape(label)}</strong>')
+def rag_tag(rag: Assessment | Rag | str | None) -> SafeString:
+    """A RAG as a coloured tag with its words, never colour alone: an action's Assessment, or an
+    effective_rag value. Made in Python, not from a template of its own: a table shows one in
+    every row."""
+    return rag_tag_html(rag.rag if isinstance(rag, Assessment) else rag)
 
 
 @register.simple_tag
@@ -90,6 +86,7 @@ def _people_cell(action, show_others: bool) -> str:
 _WIDGET_CLASSES = {
     "textarea": "govuk-textarea",
     "select": "govuk-select",
+    "longselect": "govuk-select",  # actionplans.kernel.forms.LongSelect
     "selectmultiple": "govuk-select",
     "clearablefile": "govuk-file-upload",
     "file": "govuk-file-upload",

@@ -21,6 +21,7 @@ import calendar
 import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 from django.db.models import QuerySet
 from django.utils.formats import date_format
@@ -54,9 +55,10 @@ class Period:
     def is_partial(self) -> bool:
         return self.end < self.calendar_end
 
-    @property
+    @cached_property
     def heading(self) -> str:
-        """ "End of Q3 2021 (30 September 2021)", or "Q4 2021 so far (4 November 2021)"."""
+        """ "End of Q3 2021 (30 September 2021)", or "Q4 2021 so far (4 November 2021)". Worked
+        out once: a chart, its description and its table each show it."""
         day = date_format(self.end)
         return f"{self.label} so far ({day})" if self.is_partial else f"End of {self.label} ({day})"
 
@@ -180,7 +182,7 @@ def rag_history(
     *, plans: QuerySet | Iterable[int], on: datetime.date | None = None, current: RagSummary | None = None
 ) -> RagHistory:
     """RAG over time by quarter and by month for the actions of the plans (a queryset, or their
-    ids). `current` is those actions' counts now (ActionQuerySet.with_rag), for the period so far."""
+    ids). `current` is those actions' counts now (ActionQuerySet.rag_counts_by), for the period so far."""
     on = on or clock.today()
     quarters, months = quarter_periods(on=on), month_periods(on=on)
     ended = period_ends_shown(on=on)
@@ -190,7 +192,7 @@ def rag_history(
     }
     if current is None:
         plan_ids = plans.order_by().values("pk") if isinstance(plans, QuerySet) else list(plans)
-        by_plan = Action.objects.filter(plan__in=plan_ids).with_rag(on=on).rag_counts_by_plan()
+        by_plan = Action.objects.filter(plan__in=plan_ids).rag_counts_by_plan(on=on)
         current = added_up(RagSummary.from_counts(counts) for counts in by_plan.values())
 
     def figures(periods: Sequence[Period]) -> list[PeriodFigures]:

@@ -1,6 +1,7 @@
 """Dashboards: RAG counts, overdue and update-due lists and RAG over time, for everything the
 viewer may read, for a body's plans and for one plan; and the page of every row of each of a
-dashboard's breakdowns. What each shows: reports.dashboard.selectors."""
+dashboard's breakdowns, and of every late or missing executive response. What each shows:
+reports.dashboard.selectors."""
 
 from __future__ import annotations
 
@@ -39,6 +40,11 @@ def _breakdown(request, scope: selectors.Scope, kind: str):
     return render(request, "reports/dashboard/breakdown.html", {"page": page})
 
 
+def _late_responses(request, scope: selectors.Scope):
+    page = selectors.late_responses_page(scope=scope, page_number=request.GET.get("page"))
+    return render(request, "reports/dashboard/late_responses.html", {"page": page})
+
+
 @require_safe
 def dashboard(request):
     return _dashboard(request, _everything(request))
@@ -67,3 +73,18 @@ def body_dashboard_breakdown(request, pk: int, kind: str):
 @require_safe
 def plan_dashboard_breakdown(request, pk: int, kind: str):
     return _breakdown(request, _plan(request, pk), kind)
+
+
+@require_safe
+def dashboard_late_responses(request):
+    return _late_responses(request, _everything(request))
+
+
+@require_safe
+def body_dashboard_late_responses(request, pk: int):
+    return _late_responses(request, _body(request, pk))
+
+
+@require_safe
+def plan_dashboard_late_responses(request, pk: int):
+    return _late_responses(request, _plan(request, pk))

@@ -7,11 +7,16 @@ person's page), and partner organisations are those partnering some action the v
 
 from __future__ import annotations
 
+from functools import reduce
+from operator import or_
+
 import django_filters
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils.formats import date_format
 
+from actionplans.kernel.forms import LongSelect
+from actionplans.plans import rag
 from actionplans.plans.access import readable_plans
 from actionplans.plans.models import Action, Plan
 from actionplans.plans.rag import NOT_REPORTED_LABEL, ActionStatus, Rag
@@ -27,6 +32,34 @@ NOT_REPORTED = "none"
 RAG_CHOICES = [(rag.value, rag.label) for rag in Rag] + [(NOT_REPORTED, NOT_REPORTED_LABEL)]
 YES, NO = "yes", "no"
 YES_NO_CHOICES = [(YES, "Yes"), (NO, "No")]
+
+
+class FetchedChoiceIterator(django_filters.fields.ModelChoiceIterator):
+    """A filter's choices read in one plain query: Django reads a model choice field's choices
+    through QuerySet.iterator(), which on PostgreSQL is a server-side cursor (declare, fetch,
+    close) for a list of tens of rows."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        if self.field.null_label is not None:
+            yield (self.field.null_value, self.field.null_label)
+        for obj in self.queryset.all():
+            yield self.choice(obj)
+
+
+class FetchedChoiceField(django_filters.fields.ModelChoiceField):
+    iterator = FetchedChoiceIterator
+
+
+class ListFilter(django_filters.ModelChoiceFilter):
+    """A choice of every plan, source, body or partner the viewer can see: a long list, read in
+    one query (FetchedChoiceIterator) and written by LongSelect."""
+
+    field_class = FetchedChoiceField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, widget=LongSelect, **kwargs)
 
 
 def _date_filter(lookup_expr: str, label: str, name: str) -> django_filters.DateFilter:
@@ -60,11 +93,11 @@ class TrackerFilterSet(django_filters.FilterSet):
         max_length=200,
         help_text="Words in an action, its success criteria or milestones, or its recommendation",
     )
-    plan = django_filters.ModelChoiceFilter(label="Plan", queryset=Plan.objects.none(), empty_label="All plans")
-    source = django_filters.ModelChoiceFilter(
+    plan = ListFilter(label="Plan", queryset=Plan.objects.none(), empty_label="All plans")
+    source = ListFilter(
         label="Source", field_name="recommendation__source", queryset=Source.objects.none(), empty_label="All sources"
     )
-    body = django_filters.ModelChoiceFilter(
+    body = ListFilter(
         label="Body that owns the plan",
         field_name="plan__owning_body",
         queryset=Body.objects.none(),
@@ -92,7 +125,7 @@ class TrackerFilterSet(django_filters.FilterSet):
     lead_id = django_filters.ModelChoiceFilter(
         field_name="lead", queryset=Person.objects.all(), widget=forms.HiddenInput, label="Lead officer"
     )
-    partner = django_filters.ModelChoiceFilter(
+    partner = ListFilter(
         label="Partner organisation",
         field_name="partners",
         queryset=Organisation.objects.none(),
@@ -113,27 +146,31 @@ class TrackerFilterSet(django_filters.FilterSet):
         form = TrackerFilterForm
 
     def __init__(self, data=None, queryset=None, *, viewer: Viewer, scope: QuerySet, plan: Plan | None = None):
-        """`scope`: the actions the table draws from (tracker_scope), to limit the choices."""
+        """`scope`: the actions the table draws from (tracker_scope), to limit the choices. Each
+        choice reads only what it is called by (its title or name): hundreds are listed."""
         super().__init__(data, queryset)
         if plan is not None:
             del self.filters["plan"], self.filters["body"]
         else:
             plans = readable_plans(viewer)
-            self.filters["plan"].queryset = plans.order_by("title")
-            self.filters["body"].queryset = Body.objects.filter(pk__in=plans.values("owning_body")).order_by("name")
-        self.filters["source"].queryset = Source.objects.filter(pk__in=scope.values("recommendation__source")).order_by(
-            "title"
-        )
-        self.filters["partner"].queryset = Organisation.objects.filter(pk__in=scope.values("partners")).order_by("name")
+            self.filters["plan"].queryset = plans.order_by("title").only("title")
+            bodies = Body.objects.filter(pk__in=plans.values("owning_body"))
+            self.filters["body"].queryset = bodies.order_by("name").only("name")
+        sources = Source.objects.filter(pk__in=scope.values("recommendation__source"))
+        self.filters["source"].queryset = sources.order_by("title").only("title")
+        partners = Organisation.objects.filter(pk__in=scope.values("partners"))
+        self.filters["partner"].queryset = partners.order_by("name").only("name")
 
     def filter_text(self, queryset, name, value):
         return search_actions(queryset, value)
 
+    # The RAG and the flags filter by rag.count_conditions(), which pick out the same actions as
+    # the with_rag() annotations the rows show (a test proves it) but compare the stored columns:
+    # the database need not work every action's RAG out to filter, and can use an index.
+
     def filter_rag(self, queryset, name, values):
-        condition = Q(effective_rag__in=[value for value in values if value != NOT_REPORTED])
-        if NOT_REPORTED in values:
-            condition |= Q(effective_rag__isnull=True)
-        return queryset.filter(condition)
+        conditions = rag.count_conditions()
+        return queryset.filter(reduce(or_, (conditions["" if value == NOT_REPORTED else value] for value in values)))
 
     def filter_status(self, queryset, name, values):
         """The status of the newest update; an action never reported on has not started."""
@@ -143,7 +180,8 @@ class TrackerFilterSet(django_filters.FilterSet):
         return queryset.filter(condition)
 
     def filter_flag(self, queryset, name, value):
-        return queryset.filter(**{f"is_{name}": value == YES})
+        condition = rag.count_conditions()[name]
+        return queryset.filter(condition if value == YES else ~condition)
 
     def filter_lead_name(self, queryset, name, value):
         """Matched as the lead's name is shown: their name, or their job title if unnamed."""

@@ -1,6 +1,13 @@
-"""The tracker table: one row an action, each cell rendered from the with_rag() annotations."""
+"""The tracker table: one row an action. Its RAG and flags are Action.assessment(): the with_rag()
+annotations the table was filtered and sorted by where the row has them, else the same rules
+(actionplans.plans.rag, which a test proves agree) on the action's kept fields."""
 
 from __future__ import annotations
+
+import datetime
+import inspect
+from collections.abc import Callable
+from functools import cached_property
 
 import django_tables2 as tables
 from django.db.models import F, QuerySet, Value
@@ -8,7 +15,12 @@ from django.db.models.functions import Coalesce, NullIf
 from django.template.defaultfilters import truncatewords
 from django.utils import timezone
 from django.utils.formats import date_format
-from django.utils.html import format_html, format_html_join
+from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+from actionplans.kernel import clock
+from actionplans.kernel.urls import pk_url
+from actionplans.plans.rag import Assessment, rag_tag_html
 
 DESCRIPTION_WORDS = 20
 # Each sortable column in words, for the table's caption.
@@ -33,9 +45,7 @@ class TrackerTable(tables.Table):
     lead = tables.Column(verbose_name="Lead", empty_values=())
     target = tables.Column(verbose_name="Target date", accessor="target_date", empty_values=())
     status = tables.Column(verbose_name="Status", accessor="latest_status", orderable=False, empty_values=())
-    rag = tables.TemplateColumn(
-        "{% load tracker %}{% rag_tag value %}", verbose_name="RAG", accessor="effective_rag", empty_values=()
-    )
+    rag = tables.Column(verbose_name="RAG", accessor="effective_rag", empty_values=())
     last_update = tables.Column(verbose_name="Last update", accessor="last_update_at", empty_values=())
     flags = tables.Column(verbose_name="Flags", accessor="pk", orderable=False, empty_values=())
 
@@ -44,6 +54,67 @@ class TrackerTable(tables.Table):
         order_by_field = "sort"
         page_field = "page"
         empty_text = "No actions match these filters."
+
+    @cached_property
+    def _on(self) -> datetime.date:
+        return clock.today()
+
+    def _assessment(self, record) -> Assessment:
+        """The record's Action.assessment() as at the table's day, worked out once a row."""
+        assessment = getattr(record, "_tracker_assessment", None)
+        if assessment is None:
+            assessment = record._tracker_assessment = record.assessment(on=self._on)
+        return assessment
+
+    @cached_property
+    def _urls(self) -> dict[str, Callable[[int], str]]:
+        """The links of every row, for one reverse() of each kind a page (actionplans.kernel.urls)."""
+        return {name: pk_url(name) for name in ("action_detail", "plan_detail", "person_detail")}
+
+    def body_html(self) -> SafeString:
+        """The rows of the page shown (self.page, whose objects are the actions, as the view reads
+        them: reports.tracker.selectors.rows_of), as the <tr> of django_tables2's rows would be
+        in reports/tracker/table.html: each visible column's cell, from its render_ method (the
+        RAG tag for the RAG). Made here, not by django_tables2's BoundRow, which works out every
+        render method's signature again for every cell: most of the page's time, for the same
+        markup. Sorting, paging and the header stay django_tables2's."""
+        columns = [(column.name, self._cell(column)) for column in self.columns]
+        if not self.page.object_list:
+            return format_html(
+                '<tr class="govuk-table__row">\n<td class="govuk-table__cell" colspan="{}">{}</td>\n</tr>',
+                len(columns),
+                self.empty_text,
+            )
+        rows = []
+        for record in self.page.object_list:
+            cells = "".join(
+                f'\n<td class="govuk-table__cell app-tracker-table__{name}">{conditional_escape(cell(record))}</td>'
+                for name, cell in columns
+            )
+            rows.append(f'<tr class="govuk-table__row" id="action-{record.pk}">{cells}\n</tr>')
+        return mark_safe("\n".join(rows))  # every cell escaped, as {{ cell }} escapes
+
+    def _cell(self, column) -> Callable:
+        """What a column shows for a record: its render_ method, given the record and the value its
+        accessor reads as it asks (worked out once a column, not once a cell), or the value; an
+        empty value the column does not render is shown as its default, as django_tables2 does."""
+        accessor, empty, default = column.accessor, column.column.empty_values, column.default
+        render = getattr(self, f"render_{column.name}", None)
+        if render is None:
+            show = accessor.resolve
+        else:
+            wants = set(inspect.signature(render).parameters)
+            with_record, with_value = "record" in wants, "value" in wants
+
+            def show(record):
+                arguments = {"record": record} if with_record else {}
+                if with_value:
+                    arguments["value"] = accessor.resolve(record)
+                return render(**arguments)
+
+        if not empty:
+            return show
+        return lambda record: default if accessor.resolve(record) in empty else show(record)
 
     @property
     def sorted_by(self) -> str:
@@ -59,7 +130,7 @@ class TrackerTable(tables.Table):
     def render_reference(self, record):
         return format_html(
             '<a class="govuk-link" href="{}">{}<span class="govuk-visually-hidden"> action: {}</span></a>',
-            record.get_absolute_url(),
+            self._urls["action_detail"](record.pk),
             record.reference or "View",
             truncatewords(record.description, 12),
         )
@@ -68,7 +139,9 @@ class TrackerTable(tables.Table):
         return truncatewords(value, DESCRIPTION_WORDS)
 
     def render_plan(self, record):
-        return format_html('<a class="govuk-link" href="{}">{}</a>', record.plan.get_absolute_url(), record.plan)
+        return format_html(
+            '<a class="govuk-link" href="{}">{}</a>', self._urls["plan_detail"](record.plan_id), record.plan
+        )
 
     def render_recommendation(self, record):
         recommendation = record.recommendation
@@ -82,7 +155,9 @@ class TrackerTable(tables.Table):
 
     def render_lead(self, record):
         lead = (
-            format_html('<a class="govuk-link" href="{}">{}</a>', record.lead.get_absolute_url(), record.lead)
+            format_html(
+                '<a class="govuk-link" href="{}">{}</a>', self._urls["person_detail"](record.lead_id), record.lead
+            )
             if record.lead
             else "Not named"
         )
@@ -109,6 +184,9 @@ class TrackerTable(tables.Table):
     def render_status(self, record):
         return record.current_status_label
 
+    def render_rag(self, record):
+        return rag_tag_html(self._assessment(record).rag)
+
     def render_last_update(self, value):
         if not value:
             return "Never"
@@ -117,12 +195,13 @@ class TrackerTable(tables.Table):
         )
 
     def render_flags(self, record):
+        assessment = self._assessment(record)
         flags = [
             label
             for label, flagged in (
-                ("Overdue", record.is_overdue),
-                ("Update due", record.is_update_due),
-                ("Not yet reported", record.is_not_yet_reported),
+                ("Overdue", assessment.is_overdue),
+                ("Update due", assessment.is_update_due),
+                ("Not yet reported", assessment.is_not_yet_reported),
             )
             if flagged
         ]

@@ -13,6 +13,7 @@ from actionplans.plans.access import get_plan_for_user
 from actionplans.plans.models import Plan
 from partners.access import Viewer, viewer_for
 from reports.tracker.filters import tracker_filterset
+from reports.tracker.selectors import page_ids, rows_of
 from reports.tracker.tables import TrackerTable
 
 PER_PAGE = 50
@@ -33,8 +34,8 @@ def plan_tracker(request, pk: int):
 def _tracker_page(request, viewer: Viewer, *, plan: Plan | None):
     """Queries after the viewer and plan: 1 each for the plan, source, body and partner
     choices (plan and body not within a plan), 1 for each plan, source, body, partner or
-    lead_id chosen; then, when the filters are valid, 1 count, 1 the page of rows, 1 their
-    further responsible people. None of them grows with the number of actions."""
+    lead_id chosen; then, when the filters are valid, 1 count, 1 the page's ids, 1 their rows,
+    1 their further responsible people. None of them grows with the number of actions."""
     filterset = tracker_filterset(viewer, request.GET, plan=plan)
     sort = request.GET.get("sort", "")
     context = {
@@ -53,9 +54,11 @@ def _tracker_page(request, viewer: Viewer, *, plan: Plan | None):
     table = TrackerTable(filterset.qs, exclude=("plan",) if plan else ())
     RequestConfig(request, paginate=False).configure(table)
     # Paginated here, not by RequestConfig, so that no ?per_page= can ask for every row at once;
-    # a page number past the end shows the last page.
-    paginator = table.paginator = Paginator(table.rows, PER_PAGE)
+    # a page number past the end shows the last page. A page of the ids in the table's order,
+    # then the actions of those (selectors.page_ids) are the page's objects.
+    paginator = table.paginator = Paginator(page_ids(table.data.data), PER_PAGE)
     table.page = paginator.get_page(request.GET.get("page"))
+    table.page.object_list = rows_of(list(table.page.object_list))
     context |= {
         "table": table,
         "page_range": list(paginator.get_elided_page_range(table.page.number, on_each_side=1, on_ends=1)),

@@ -12,6 +12,7 @@ from actionplans.plans.rag import (
     ActionStatus,
     Rag,
     assess,
+    count_conditions,
     due_soon_condition,
     due_soon_days,
     is_due_soon,
@@ -178,18 +179,22 @@ class TestAnnotationAgreesWithPythonRule:
     """Every combination of status, RAG, target date and update age around the
     boundaries: the database annotation and rag.assess() must give the same answer."""
 
-    def test_every_combination_agrees(self):
+    @staticmethod
+    def every_combination(reported_rags=(Rag.AMBER,)) -> dict:
+        """An action for each combination, with what rag.assess() says of it as at ON."""
         statuses = [None, ActionStatus.NOT_STARTED, ActionStatus.IN_PROGRESS, ActionStatus.COMPLETE]
         targets = [None, ON - datetime.timedelta(days=1), ON, ON + datetime.timedelta(days=1)]
         ages = [None, 0, 90, 91]
         expected = {}
-        for status, target, age in itertools.product(statuses, targets, ages):
+        for status, target, age, reported in itertools.product(statuses, targets, ages, reported_rags):
             if (status is None) != (age is None):
                 continue
+            if status == ActionStatus.COMPLETE and reported != reported_rags[0]:
+                continue  # complete is always reported Blue: once is enough
             action = ActionFactory(target_date=target)
             rag_value = reported_at = None
             if status is not None:
-                rag_value = Rag.BLUE if status == ActionStatus.COMPLETE else Rag.AMBER
+                rag_value = Rag.BLUE if status == ActionStatus.COMPLETE else reported
                 reported_at = at_noon(ON - datetime.timedelta(days=age))
                 # An older update first, to prove only the newest one counts.
                 ProgressUpdateFactory(
@@ -203,6 +208,10 @@ class TestAnnotationAgreesWithPythonRule:
             expected[action.pk] = assess(
                 status=status, reported_rag=rag_value, target_date=target, last_update_at=reported_at, on=ON
             )
+        return expected
+
+    def test_every_combination_agrees(self):
+        expected = self.every_combination()
         annotated = Action.objects.with_rag(on=ON)
         assert annotated.count() == len(expected)
         for action in annotated:
@@ -215,6 +224,36 @@ class TestAnnotationAgreesWithPythonRule:
             assert action.assessment(on=ON) == python  # read from the annotations
         for action in Action.objects.all():
             assert action.assessment(on=ON) == expected[action.pk]  # assess() on the kept fields
+
+    def test_the_count_conditions_pick_out_exactly_the_actions_the_annotations_do(self):
+        self.every_combination(reported_rags=(Rag.GREEN, Rag.AMBER, Rag.RED))
+        annotated = Action.objects.with_rag(on=ON)
+        chosen = {
+            **{rag.value: annotated.filter(effective_rag=rag.value) for rag in Rag},
+            "": annotated.filter(effective_rag__isnull=True),
+            "overdue": annotated.filter(is_overdue=True),
+            "update_due": annotated.filter(is_update_due=True),
+        }
+        conditions = count_conditions(on=ON, cycle_days=90)
+        assert conditions.keys() == chosen.keys()
+        for key, condition in conditions.items():
+            expected = set(chosen[key].values_list("pk", flat=True))
+            assert set(Action.objects.filter(condition).values_list("pk", flat=True)) == expected, key
+            assert expected, f"no action to tell {key!r} apart"
+            # Negated (the tracker's "overdue: no"), every other action, whatever is NULL.
+            others = set(Action.objects.exclude(pk__in=expected).values_list("pk", flat=True))
+            assert set(Action.objects.filter(~condition).values_list("pk", flat=True)) == others, key
+        # And counted together, grouped, in one query: what rag_counts_by() does.
+        [(_, counts)] = Action.objects.rag_counts_by(on=ON)
+        assert counts == {key: len(set(chosen[key].values_list("pk", flat=True))) for key in conditions}
+
+    def test_rag_counts_by_counts_as_at_the_day_of_with_rag(self):
+        late = ActionFactory(target_date=ON)  # due on ON: overdue the day after
+        ProgressUpdateFactory(action=late, rag=Rag.GREEN, reported_at=at_noon(ON))
+        [(_, on_the_day)] = Action.objects.with_rag(on=ON).rag_counts_by()
+        [(_, day_after)] = Action.objects.with_rag(on=ON + datetime.timedelta(days=1)).rag_counts_by()
+        assert (on_the_day["green"], on_the_day["overdue"]) == (1, 0)
+        assert (day_after["red"], day_after["overdue"]) == (1, 1)
 
     def test_database_filters_and_counts_by_effective_rag(self):
         overdue = ActionFactory(target_date=ON - datetime.timedelta(days=3))

@@ -171,6 +171,9 @@ MATRIX = {
     "dashboard_breakdown": READ_ALL,
     "body_dashboard_breakdown": READ_ALL,
     "plan_dashboard_breakdown": PLAN_READ,
+    "dashboard_late_responses": READ_ALL,
+    "body_dashboard_late_responses": READ_ALL,
+    "plan_dashboard_late_responses": PLAN_READ,
     # Sources and recommendations
     "source_create": MANAGE,
     "source_detail": SOURCE_READ,
@@ -324,6 +327,8 @@ def world(world, db):
         "dashboard_breakdown": ["leads"],
         "body_dashboard_breakdown": [panel_body.pk, "plans"],
         "plan_dashboard_breakdown": [plan.pk, "sources"],
+        "body_dashboard_late_responses": [panel_body.pk],
+        "plan_dashboard_late_responses": [plan.pk],
         "source_detail": [source.pk],
         "source_edit": [source.pk],
         "source_delete": [source.pk],

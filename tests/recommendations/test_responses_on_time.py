@@ -55,12 +55,17 @@ def test_late_and_missing_responses_are_listed_worst_first():
     RecommendationFactory(
         response_due_date=D(2021, 8, 17), response_decision=ResponseDecision.ACCEPTED, response_date=D(2021, 8, 17)
     )  # on the day: on time
+    # Due later than `late` but later still in coming: the more days late comes first.
+    later = RecommendationFactory(
+        response_due_date=D(2021, 9, 1), response_decision=ResponseDecision.NOTED, response_date=D(2021, 10, 1)
+    )
     RecommendationFactory(response_due_date=None)
     listed = late_or_missing_responses(Recommendation.objects.all(), on=ON)
     assert [(item.recommendation, item.is_missing, item.days_late) for item in listed] == [
         (missing, True, 79),
         (missing_recent, True, 3),
+        (later, False, 30),
         (late, False, 15),
     ]
     assert listed[0].label == "No response, 79 days after it was due"
-    assert listed[2].label == "Responded 15 days late"
+    assert listed[3].label == "Responded 15 days late"

@@ -550,10 +550,12 @@ def test_an_anonymous_visitor_is_sent_to_sign_in(world, client, name):
 
 def add_actions(plans, count: int, *, updates_each: int = 1, revisions: bool = False):
     people = [PersonFactory() for _ in range(3)]
+    recommendations = [RecommendationFactory() for _ in range(2)] + [None]  # two sources, and minutes
     for index in range(count):
         plan = plans[index % len(plans)]
         action = ActionFactory(
             plan=plan,
+            recommendation=recommendations[index % len(recommendations)],
             lead=people[index % len(people)],
             target_date=AS_AT + datetime.timedelta(days=index - count // 2),
             created_at=at(d("2020-01-01")),
@@ -572,14 +574,15 @@ def count_queries(client, url) -> int:
     return len(context.captured_queries)
 
 
-# 1 session, 1 user, 1 the viewer's groups (democratic support?); then 1 plans in scope,
-# 1 counts by plan, 1 by source, 1 by organisation, 1 by lead officer, 1 overdue list, 1 update-due
-# list, 2 RAG over time (the month-ends recorded, the counts of the plans in scope at each), 1 late
-# or missing executive responses; 1 the measures' share on each RAG (with none, nothing more: see
+# 1 session, 1 user, 1 the viewer's groups (democratic support?); then 1 plans in scope, 1 counts
+# by plan and source, 1 the sources' titles, 1 counts by lead officer, 1 the leads' names and
+# organisations, 1 overdue list, 1 update-due list, 2 RAG over time (the month-ends recorded, the
+# counts of the plans in scope at each), 2 late or missing executive responses (how many, the
+# worst); 1 the measures' share on each RAG (with none, nothing more: see
 # tests/measures/test_pages.py for dashboards with measures); 1 the signed-in person in the page
-# header, with their jobs in progress for the menu. The body dashboard adds 1 for the body, the
-# plan dashboard 1 for the plan.
-EXPECTED_QUERIES = {"dashboard": 15, "body_dashboard": 16, "plan_dashboard": 16}
+# header, with their jobs in progress for the menu. The body dashboard adds 1 for the body; the
+# plan dashboard looks its plan up (1) and so needs no query for the plans in scope.
+EXPECTED_QUERIES = {"dashboard": 16, "body_dashboard": 17, "plan_dashboard": 16}
 # The first dashboard to need month-ends that have passed records them, however many actions
 # there are: 1 savepoint, 1 the month-ends, 1 every action's snapshot at each, 1 each plan's
 # counts, 1 savepoint released.
@@ -607,11 +610,13 @@ def test_query_count_does_not_grow_with_actions_updates_or_plans(db, as_at, supp
 
 def test_query_count_for_an_officer_is_constant_too(world, outsider, client):
     client.force_login(outsider)
+    leicester_plan = world["plan_l"]
+    add_actions([leicester_plan], 3)  # with sources to name: the few, as the many below
     count_queries(client, reverse("dashboard"))  # records the month-ends shown
     few = count_queries(client, reverse("dashboard"))
-    leicester_plan = world["plan_l"]
     add_actions([leicester_plan, PlanFactory(owning_body=world["leicester_board"])], 60, updates_each=3)
-    assert count_queries(client, reverse("dashboard")) == few
+    # The viewer's groups, person and bodies, then as the dashboard of everything above.
+    assert count_queries(client, reverse("dashboard")) == few == EXPECTED_QUERIES["dashboard"] + 2
 
 
 @pytest.mark.parametrize("name", ["dashboard", "body_dashboard", "plan_dashboard"])
@@ -633,3 +638,78 @@ def test_late_and_missing_executive_responses_are_listed(world, support_client, 
     assert "Executive responses late or missing" in content
     assert "Respond promptly." in content
     assert "No response," in content
+
+
+@pytest.fixture
+def late_responses(world):
+    """Late or missing executive responses as at 4 November 2021, worst first:
+
+    old       pending, due 1 June (156 days)        a source of the APA action plan (panel)
+    elsewhere pending, due 1 July (126 days)        a source of the Leicester plan
+    answered  pending, due 1 October (34 days)      answered by an Improvement plan action (panel)
+    new       pending, due 1 November (3 days)      a source of the APA action plan
+    late      responded 1 September, due 17 August  a source of the APA action plan
+    """
+    from recommendations.models import ResponseDecision
+
+    def late(source, label, due):
+        return RecommendationFactory(source=source, label=label, text=f"Recommendation {label}", response_due_date=due)
+
+    apa_source, leicester_source = SourceFactory(title="APA review"), SourceFactory(title="Leicester review")
+    world["plan_a"].sources.add(apa_source)
+    world["plan_l"].sources.add(leicester_source)
+    made = {
+        "old": late(apa_source, "old", d("2021-06-01")),
+        "elsewhere": late(leicester_source, "elsewhere", d("2021-07-01")),
+        "answered": late(SourceFactory(title="Not a source of any plan"), "answered", d("2021-10-01")),
+        "new": late(apa_source, "new", d("2021-11-01")),
+        "late": late(apa_source, "late", d("2021-08-17")),
+    }
+    made["late"].response_decision = ResponseDecision.ACCEPTED
+    made["late"].response_date = d("2021-09-01")
+    made["late"].save()
+    ActionFactory(plan=world["plan_b"], recommendation=made["answered"], created_at=at(d("2021-01-04")))
+    return made
+
+
+def late_labels(content: str) -> list[str]:
+    return re.findall(r"Recommendation (old|elsewhere|answered|new|late)</a>", content)
+
+
+def test_the_dashboard_lists_the_worst_late_responses_and_links_to_every_one(
+    world, late_responses, support_client, monkeypatch
+):
+    monkeypatch.setattr(selectors, "LIST_LIMIT", 2)
+    content = support_client.get(reverse("dashboard")).content.decode()
+    assert late_labels(content) == ["old", "elsewhere"]
+    assert "5 recommendations with an executive response overdue or made late" in content
+    all_url = reverse("dashboard_late_responses")
+    assert f'Showing the first 2. <a class="govuk-link" href="{all_url}">See all 5 of them</a>' in content
+    body = support_client.get(reverse("body_dashboard", args=[world["panel"].pk])).content.decode()
+    assert late_labels(body) == ["old", "answered"]
+    assert "4 recommendations with an executive response" in body
+
+
+def test_the_page_of_every_late_response_goes_a_page_at_a_time_worst_first(
+    world, late_responses, support_client, monkeypatch
+):
+    monkeypatch.setattr(selectors, "BREAKDOWN_PAGE_SIZE", 3)
+    url = reverse("body_dashboard_late_responses", args=[world["panel"].pk])
+    first = support_client.get(url).content.decode()
+    assert late_labels(first) == ["old", "answered", "new"]
+    assert "4 recommendations with an executive response overdue or made late" in first
+    assert "showing 1 to 3" in first
+    second = support_client.get(url, {"page": 2}).content.decode()
+    assert late_labels(second) == ["late"]
+    assert "Responded 15 days late" in second
+    plan = support_client.get(reverse("plan_dashboard_late_responses", args=[world["plan_b"].pk])).content.decode()
+    assert late_labels(plan) == ["answered"]
+
+
+def test_the_late_responses_page_shows_only_the_plans_the_viewer_may_read(world, late_responses, outsider, client):
+    client.force_login(outsider)  # of Leicester: reads the Leicester plan only
+    content = client.get(reverse("dashboard_late_responses")).content.decode()
+    assert late_labels(content) == ["elsewhere"]
+    body = client.get(reverse("body_dashboard_late_responses", args=[world["panel"].pk])).content.decode()
+    assert late_labels(body) == []
+    assert "Every executive response here was made on time" in body

@@ -172,11 +172,14 @@ def count_queries(client, url) -> int:
     return len(context.captured_queries)
 
 
-@pytest.mark.parametrize("kind, expected", [("plans", 6), ("leads", 5)])
+@pytest.mark.parametrize("kind, expected", [("plans", 6), ("leads", 7)])
 def test_the_breakdown_page_takes_the_same_queries_for_3_or_30_rows(db, as_at, support_client, kind, expected):
     """1 session, 1 user, 1 the viewer's groups; by plan 1 the plans and 1 their counts, by
     anything else 1 the counts; 1 the signed-in person in the page header, with their jobs in
     progress for the menu."""
+    """1 session, 1 user, 1 the viewer's groups; 1 the plans in scope; by plan 1 the counts by
+    plan and source, by lead 1 the counts by lead and 1 the leads' names; 1 the signed-in
+    person in the page header."""
     body = BodyFactory()
     url = reverse("dashboard_breakdown", args=[kind])
     leads_with(body, {f"Lead {n}": n % 2 for n in range(3)})

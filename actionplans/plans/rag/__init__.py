@@ -38,6 +38,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from actionplans.kernel import clock
 
@@ -147,6 +149,18 @@ def rag_css_class(rag: Rag | str | None) -> str:
     return f"rag--{Rag(rag).value}" if rag else "rag--none"
 
 
+# The tag of each RAG ("" for not yet reported), made once: tables show one in every row.
+_RAG_TAGS = {
+    key: format_html('<strong class="govuk-tag rag {}">{}</strong>', rag_css_class(key), rag_label(key))
+    for key in [*Rag.values, ""]
+}
+
+
+def rag_tag_html(rag: Rag | str | None) -> SafeString:
+    """The RAG as a coloured GOV.UK tag with its words, so colour is never the only sign."""
+    return _RAG_TAGS[Rag(rag).value if rag else ""]
+
+
 def assess(
     *,
     status: str | None,
@@ -220,6 +234,40 @@ def rag_annotations(*, on: datetime.date | None = None, cycle_days: int | None =
             default=Value(NOT_REPORTED_SEVERITY),
             output_field=models.IntegerField(),
         ),
+    }
+
+
+# Not complete, as a condition on an action's kept newest status (NULL, never reported, is
+# open): so written in count_conditions() and in the partial indexes of open actions
+# (Action.Meta.indexes), which a database uses only for a query that says the same.
+OPEN_ACTION = ~Q(latest_status=ActionStatus.COMPLETE)
+
+
+def count_conditions(*, on: datetime.date | None = None, cycle_days: int | None = None) -> dict[str, Q]:
+    """The same rules as one condition per figure a count shows, on the action's own columns:
+    keyed by RAG value ("" for not yet reported), "overdue" and "update_due".
+
+    For counting (COUNT ... FILTER (WHERE condition)): each is a comparison or three of stored
+    columns, where a filter on rag_annotations()' effective_rag makes the database work its
+    nested CASE out again for every count of every row, which over thousands of actions is most
+    of a count's time. They lean on what the database guarantees of the kept newest update
+    (the action_latest_update_valid constraint): reported Blue if and only if complete, and no
+    RAG if no status. Negations are Django's, so a NULL column (no update, no target date) is
+    handled as the annotations handle it. A test proves the two agree for every combination."""
+    on = on or clock.today()
+    cycle_days = reporting_cycle_days() if cycle_days is None else cycle_days
+    open_action = OPEN_ACTION
+    overdue = open_action & Q(target_date__lt=on)
+    not_overdue = ~Q(target_date__lt=on)  # for a reported RAG other than Blue: open, so just the date
+    stale_before = _start_of_day(on - datetime.timedelta(days=cycle_days))
+    return {
+        Rag.BLUE.value: Q(latest_status=ActionStatus.COMPLETE),
+        Rag.GREEN.value: Q(latest_rag=Rag.GREEN) & not_overdue,
+        Rag.AMBER.value: Q(latest_rag=Rag.AMBER) & not_overdue,
+        Rag.RED.value: Q(latest_rag=Rag.RED) | overdue,
+        "": Q(latest_rag__isnull=True) & not_overdue,
+        "overdue": overdue,
+        "update_due": open_action & Q(last_update_at__lt=stale_before),
     }
 
 
