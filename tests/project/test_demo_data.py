@@ -366,7 +366,7 @@ def test_a_panel_member_reads_the_panels_dashboard_filters_red_items_of_a_lead_a
     lead = red.first().lead
     table = panel_member.get(reverse("tracker"), {"rag": "red", "lead_id": lead.pk})
     assert table.status_code == 200
-    shown = {row.record.pk for row in table.context["table"].page.object_list}
+    shown = {action.pk for action in table.context["table"].page.object_list}
     assert shown == set(red.filter(lead=lead).values_list("pk", flat=True))
     november = panel.meetings.get(date=datetime.date(2021, 11, 4))
     changed = panel_member.get(reverse("meeting_since_last", args=[november.pk]))

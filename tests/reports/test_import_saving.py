@@ -221,11 +221,12 @@ def test_the_import_takes_the_same_queries_for_10_rows_or_50(directory, as_at, i
     # title free), 6 for the new organisations and 7 for the new people (their organisations,
     # savepoints, INSERT, history), 13 for the source and 19 for the plan (their services, one
     # each), 2 for the people and organisations chosen, 10 for the recommendations (the source's
-    # layout, INSERT, history), 30 for the actions (the plan's sources, its last position, INSERT,
-    # history, the RAG snapshots, the links, one UPDATE of the leads with its history and links),
+    # layout, INSERT, history), 31 for the actions (the plan's sources, its last position, INSERT,
+    # history, the RAG snapshots, the links, one UPDATE of the leads with its history and links,
+    # the owning groups' links read for the history),
     # 17 for the statuses (INSERT, history, the RAG snapshots, the kept newest update), 1 to end.
     # Into an existing plan, 2 more for adding the source to it.
-    assert many == few == (111 if into_existing_plan else 109)
+    assert many == few == (112 if into_existing_plan else 110)
 
 
 # --- All or nothing --------------------------------------------------------------------------------
