@@ -40,6 +40,7 @@ import zipfile
 from collections import Counter
 from dataclasses import dataclass
 
+from django import forms
 from django.conf import settings
 
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
@@ -398,3 +399,33 @@ def _table(rows: list[list], kind: str, name: str) -> SheetTable:
         )
     rows = [(list(row) + [None] * width)[:width] for row in rows]
     return SheetTable(rows=rows, kind=kind, name=name)
+
+
+class PreviewConfirmForm(forms.Form):
+    """Only the token of the preview being confirmed: what is saved comes from the server's copy
+    of the preview, kept in the session, never from the form."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=100)
+
+
+def stored_preview(request, *, key: str, preview_class):
+    """The upload preview kept in the session under `key`, if it is the signed-in user's; a copy
+    that cannot be read any more (a changed format) is dropped."""
+    data = request.session.get(key)
+    if not data:
+        return None
+    try:
+        preview = preview_class.from_dict(data)
+    except (TypeError, KeyError, ValueError):
+        del request.session[key]
+        return None
+    return preview if preview.user_id == request.user.pk else None
+
+
+def preview_page_context(preview, *, max_age_minutes: int) -> dict:
+    return {
+        "preview": preview,
+        "expired": preview is not None and preview.is_expired(),
+        "max_age_minutes": max_age_minutes,
+        "confirm_form": PreviewConfirmForm(initial={"token": preview.token}) if preview else None,
+    }

@@ -20,11 +20,11 @@ from actionplans.plans.access import get_plan_for_user
 from actionplans.plans.models import Plan
 from partners.access import viewer_for
 from reports.bulk_update import sheet
-from reports.bulk_update.forms import ConfirmForm, UploadForm
+from reports.bulk_update.forms import UploadForm
 from reports.bulk_update.services import PREVIEW_MAX_AGE, Preview, PreviewStale, bulk_update_apply, bulk_update_preview
 from reports.exports.rows import FiltersInvalid
 from reports.exports.views import back_to_tracker, sheet_response
-from reports.uploads import UploadRefused, read_upload
+from reports.uploads import PreviewConfirmForm, UploadRefused, preview_page_context, read_upload, stored_preview
 
 SESSION_KEY = "bulk_update_preview"
 MAX_AGE_MINUTES = int(PREVIEW_MAX_AGE.total_seconds() // 60)
@@ -97,33 +97,20 @@ def bulk_update(request):
 
 
 def _stored_preview(request) -> Preview | None:
-    data = request.session.get(SESSION_KEY)
-    if not data:
-        return None
-    try:
-        preview = Preview.from_dict(data)
-    except (TypeError, KeyError, ValueError):
-        del request.session[SESSION_KEY]
-        return None
-    return preview if preview.user_id == request.user.pk else None
+    return stored_preview(request, key=SESSION_KEY, preview_class=Preview)
 
 
 @require_safe
 def bulk_update_preview_page(request):
     preview = _stored_preview(request)
-    context = {
-        "preview": preview,
-        "expired": preview is not None and preview.is_expired(),
-        "max_age_minutes": MAX_AGE_MINUTES,
-        "confirm_form": ConfirmForm(initial={"token": preview.token}) if preview else None,
-    }
+    context = preview_page_context(preview, max_age_minutes=MAX_AGE_MINUTES)
     return render(request, "reports/bulk_update/preview.html", context)
 
 
 @require_POST
 def bulk_update_confirm(request):
     viewer = viewer_for(request)
-    form = ConfirmForm(request.POST)
+    form = PreviewConfirmForm(request.POST)
     preview = _stored_preview(request)
     if preview is None or not form.is_valid() or not secrets.compare_digest(form.cleaned_data["token"], preview.token):
         # An old tab, a second click, or no upload at all: a newer preview, if any, is kept.

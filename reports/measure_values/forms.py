@@ -12,10 +12,3 @@ class UploadForm(forms.Form):
             "invalid": "Choose the values sheet to upload",
         },
     )
-
-
-class ConfirmForm(forms.Form):
-    """Only the token of the preview being confirmed: what is saved comes from the server's copy
-    of the preview, never from the form."""
-
-    token = forms.CharField(widget=forms.HiddenInput, max_length=100)

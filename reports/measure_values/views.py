@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from partners.access import viewer_for
 from reports.exports.views import sheet_response
 from reports.measure_values import sheet
-from reports.measure_values.forms import ConfirmForm, UploadForm
+from reports.measure_values.forms import UploadForm
 from reports.measure_values.services import (
     PREVIEW_MAX_AGE,
     Preview,
@@ -28,7 +28,7 @@ from reports.measure_values.services import (
     measure_values_apply,
     measure_values_preview,
 )
-from reports.uploads import UploadRefused, read_upload
+from reports.uploads import PreviewConfirmForm, UploadRefused, preview_page_context, read_upload, stored_preview
 
 SESSION_KEY = "measure_values_preview"
 MAX_AGE_MINUTES = int(PREVIEW_MAX_AGE.total_seconds() // 60)
@@ -76,32 +76,19 @@ def values_upload(request):
 
 
 def _stored_preview(request) -> Preview | None:
-    data = request.session.get(SESSION_KEY)
-    if not data:
-        return None
-    try:
-        preview = Preview.from_dict(data)
-    except (TypeError, KeyError, ValueError):
-        del request.session[SESSION_KEY]
-        return None
-    return preview if preview.user_id == request.user.pk else None
+    return stored_preview(request, key=SESSION_KEY, preview_class=Preview)
 
 
 @require_safe
 def values_upload_preview(request):
     preview = _stored_preview(request)
-    context = {
-        "preview": preview,
-        "expired": preview is not None and preview.is_expired(),
-        "max_age_minutes": MAX_AGE_MINUTES,
-        "confirm_form": ConfirmForm(initial={"token": preview.token}) if preview else None,
-    }
+    context = preview_page_context(preview, max_age_minutes=MAX_AGE_MINUTES)
     return render(request, "reports/measure_values/preview.html", context)
 
 
 @require_POST
 def values_upload_confirm(request):
-    form = ConfirmForm(request.POST)
+    form = PreviewConfirmForm(request.POST)
     preview = _stored_preview(request)
     if preview is None or not form.is_valid() or not secrets.compare_digest(form.cleaned_data["token"], preview.token):
         # An old tab, a second click, or no upload at all: a newer preview, if any, is kept.
